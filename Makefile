@@ -1,0 +1,107 @@
+# esmith-c - the SME Server configuration tools in C.
+#
+#   make            build the library, tools and the registrations under root/
+#   make check      install missing build/test packages, build, run every test
+#   make demo       the qpsmtpd HELO story end to end with a real daemon
+#   make bench      benchmarks (figures, not pass/fail)
+#   make install DESTDIR=D
+#
+# O=DIR builds elsewhere; SAN=1 builds with ASan+UBSan (into build-san).
+
+ifeq ($(SAN),1)
+O ?= build-san
+SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+else
+O ?= build
+SANFLAGS =
+endif
+
+CC ?= cc
+OPT ?= -O2
+CFLAGS ?= $(OPT) -g
+WARN = -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+CPPFLAGS += -D_GNU_SOURCE -Isrc/lib
+ALL_CFLAGS = $(WARN) $(CFLAGS) $(SANFLAGS)
+# Link only what a tool really uses: `db getprop` must not map libexpat or
+# PCRE2 unless it needs them (every mapped library costs start-up time).
+LDFLAGS += -Wl,--as-needed $(SANFLAGS)
+LIBS = -ltdb -lexpat -lpcre2-8
+
+PREFIX_SBIN = /sbin/e-smith
+DESTDIR ?=
+
+LIB_SRC = $(sort $(wildcard src/lib/*.c))
+LIB_OBJ = $(patsubst src/lib/%.c,$(O)/obj/lib/%.o,$(LIB_SRC))
+TOOL_SRC = $(sort $(wildcard src/tools/*.c))
+TOOLS = $(patsubst src/tools/%.c,$(O)/bin/%,$(TOOL_SRC))
+UNIT_SRC = $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BIN = $(patsubst tests/unit/%.c,$(O)/tests/%,$(UNIT_SRC))
+
+.PHONY: all deps check test bench demo install clean format cppcheck links fuzz valgrind rpm
+
+all: $(O)/libesmith.a $(TOOLS) $(if $(wildcard src/tools/db.c),$(O)/bin/config) links
+
+$(O)/obj/lib/%.o: src/lib/%.c $(wildcard src/lib/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+
+$(O)/obj/tools/%.o: src/tools/%.c $(wildcard src/lib/*.h src/tools/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+
+$(O)/libesmith.a: $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@
+	ar rcs $@ $^
+
+$(O)/bin/%: $(O)/obj/tools/%.o $(O)/libesmith.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $< $(O)/libesmith.a $(LIBS)
+
+# `config X` is `db configuration X`: one program, two names.
+$(O)/bin/config: $(O)/bin/db
+	ln -sf db $@
+
+$(O)/tests/%: tests/unit/%.c $(O)/libesmith.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(O)/libesmith.a $(LIBS) -lcmocka
+
+# Event registrations are generated, never committed (see createlinks).
+links:
+	sh ./createlinks
+
+deps:
+	sh tools/install-deps.sh
+
+test: all $(UNIT_BIN)
+	O=$(O) sh tests/run.sh
+
+check: deps
+	$(MAKE) test
+
+bench: deps all
+	O=$(O) sh bench/run.sh
+
+demo: deps all
+	O=$(O) sh tools/demo.sh
+
+install: all
+	install -d $(DESTDIR)$(PREFIX_SBIN)
+	install -m 0755 $(O)/bin/db $(DESTDIR)$(PREFIX_SBIN)/db
+	ln -sf db $(DESTDIR)$(PREFIX_SBIN)/config
+	for t in $(filter-out $(O)/bin/db,$(TOOLS)); do \
+	  install -m 0755 $$t $(DESTDIR)$(PREFIX_SBIN)/$$(basename $$t); done
+	cd root && find . -type d -exec install -d $(DESTDIR)/{} \;
+	cd root && find . \( -type f -o -type l \) -print | while read -r f; do \
+	  cp -P --preserve=mode,links "$$f" "$(DESTDIR)/$$f"; done
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
+cppcheck:
+	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
+	  --inline-suppr --std=c11 -Isrc/lib src tests/unit
+
+clean:
+	rm -rf build build-san
+	sh ./createlinks --clean

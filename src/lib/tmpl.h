@@ -1,0 +1,36 @@
+/*
+ * tmpl.h - the template engine: Text::Template syntax with a sandboxed
+ * subset of Perl (see README "Template language").
+ *
+ * An environment is one Perl package: globals set by one fragment are seen
+ * by the next, as when Text::Template expands all fragments of a file in
+ * one package. Record variables (%key, $key, $DB) come from the
+ * configuration database given at creation.
+ */
+#ifndef ESM_TMPL_H
+#define ESM_TMPL_H
+
+#include "buf.h"
+#include "db.h"
+#include "err.h"
+
+typedef struct esm_tmpl_env esm_tmpl_env;
+
+/* config may be NULL (no record variables). The env does not own it. */
+esm_tmpl_env *esm_tmpl_env_new(esm_db *config);
+void esm_tmpl_env_free(esm_tmpl_env *env);
+
+/* Sets a global scalar, e.g. $EVENT. */
+void esm_tmpl_env_set_scalar(esm_tmpl_env *env, const char *name, const char *value);
+
+/* Receives each `warn` of a fragment, already formatted. */
+typedef void (*esm_tmpl_warn_fn)(void *ctx, const char *filename, const char *msg);
+void esm_tmpl_env_on_warning(esm_tmpl_env *env, esm_tmpl_warn_fn fn, void *ctx);
+
+/* Renders one fragment (src, len bytes) and appends the result to out.
+ * filename is used in messages: "FILE:LINE:COL: ...". On error, out is
+ * left as it was and -1 is returned. */
+int esm_tmpl_render(esm_tmpl_env *env, const char *src, size_t len, const char *filename,
+                    esm_buf *out, esm_err *err);
+
+#endif
