@@ -95,6 +95,27 @@ install: all
 	cd root && find . \( -type f -o -type l \) -print | while read -r f; do \
 	  cp -P --preserve=mode,links "$$f" "$(DESTDIR)/$$f"; done
 
+# Fuzzing: every fuzz/fuzz_NAME.c is a libFuzzer target built with clang
+# over the whole library, run for FUZZ_SECONDS on its committed seed corpus
+# fuzz/corpus/NAME (copied, so new inputs do not dirty the checkout).
+FUZZ_SRC = $(sort $(wildcard fuzz/fuzz_*.c))
+FUZZ_BIN = $(patsubst fuzz/%.c,build-fuzz/%,$(FUZZ_SRC))
+FUZZ_SECONDS ?= 20
+
+build-fuzz/%: fuzz/%.c $(LIB_SRC) $(wildcard src/lib/*.h)
+	@mkdir -p $(dir $@)
+	clang $(CPPFLAGS) -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined \
+	  -o $@ $< $(LIB_SRC) $(LIBS)
+
+fuzz: deps $(FUZZ_BIN)
+	@set -e; for f in $(FUZZ_BIN); do n=$$(basename $$f); n=$${n#fuzz_}; \
+	  rm -rf build-fuzz/corpus-$$n; mkdir -p build-fuzz/corpus-$$n; \
+	  cp -r fuzz/corpus/$$n/. build-fuzz/corpus-$$n/ 2>/dev/null || true; \
+	  echo "== fuzz $$n for $(FUZZ_SECONDS)s"; \
+	  $$f -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
+	    -artifact_prefix=build-fuzz/crash-$$n- build-fuzz/corpus-$$n fuzz/corpus/$$n; \
+	done
+
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
 
@@ -103,5 +124,5 @@ cppcheck:
 	  --inline-suppr --std=c11 -Isrc/lib src tests/unit
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-fuzz
 	sh ./createlinks --clean
