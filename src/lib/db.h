@@ -48,14 +48,22 @@ const char *esm_record_value_at(const esm_record *rec, size_t i);
  * record keeps its byte form), else props in sorted order. */
 esm_record *esm_record_decode(const char *raw, size_t len);
 char *esm_record_encode(const esm_record *rec);
+/* How many '|'-separated fields raw has ("type" is 1, "type|p|v" 3): a
+ * raw value with an even count has a prop without a value. */
+size_t esm_record_field_count(const char *raw);
 
 /* ---- databases ---- */
 
 enum esm_db_mode {
-    ESM_DB_READ,  /* shared lock while syncing; fails when the db does not exist */
+    ESM_DB_READ,  /* fails when the db does not exist; syncing takes the lock */
     ESM_DB_WRITE, /* creates the db (both files) when missing */
 };
 
+/* name_or_path: a name resolves to $DBPATH/NAME, else to
+ * /home/e-smith/db/NAME under $ESMITH_ROOT; anything with a '/' is a path
+ * used as given. The flat file is checked (one stat) against the TDB at
+ * open and at each transaction start; a handle kept open long does not
+ * notice other writers in between. */
 esm_db *esm_db_open(const char *name_or_path, enum esm_db_mode mode, esm_err *err);
 void esm_db_close(esm_db *db);
 
@@ -65,6 +73,8 @@ const char *esm_db_name(const esm_db *db);
 /* Looks key up. Returns 1 and a record the caller frees, 0 when the key
  * does not exist (*out = NULL), -1 on error. */
 int esm_db_get(esm_db *db, const char *key, esm_record **out, esm_err *err);
+/* Like esm_db_get, but the raw value as stored (malloc'd), newlines real. */
+int esm_db_get_raw(esm_db *db, const char *key, char **raw_out, esm_err *err);
 
 /* All keys in byte order, as a malloc'd NULL-terminated vector
  * (esm_strv_free). */
@@ -79,6 +89,10 @@ int esm_db_transaction_start(esm_db *db, esm_err *err);
 int esm_db_transaction_commit(esm_db *db, esm_err *err);
 void esm_db_transaction_cancel(esm_db *db);
 
+/* Returns 0 (also when the stored value was already the same), -1 when
+ * the key, a prop name or a value cannot be stored losslessly (see the
+ * README, "Lossless storage") or on error. The whole raw value is trimmed
+ * of blanks at both ends, as esmith::config does. */
 int esm_db_put(esm_db *db, const char *key, const esm_record *rec, esm_err *err);
 /* Returns 1 when deleted, 0 when the key did not exist, -1 on error. */
 int esm_db_delete(esm_db *db, const char *key, esm_err *err);
