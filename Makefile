@@ -28,6 +28,7 @@ LDFLAGS += -Wl,--as-needed $(SANFLAGS)
 LIBS = -ltdb -lexpat -lpcre2-8
 
 PREFIX_SBIN = /sbin/e-smith
+MANDIR = /usr/share/man
 DESTDIR ?=
 
 LIB_SRC = $(sort $(wildcard src/lib/*.c))
@@ -94,6 +95,16 @@ install: all
 	cd root && find . -type d -exec install -d $(DESTDIR)/{} \;
 	cd root && find . \( -type f -o -type l \) -print | while read -r f; do \
 	  cp -P --preserve=mode,links "$$f" "$(DESTDIR)/$$f"; done
+	install -d -m 0755 $(DESTDIR)/home/e-smith/db
+	install -d $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
+	for m in man/*.[0-9]; do \
+	  install -m 0644 $$m $(DESTDIR)$(MANDIR)/man$${m##*.}/$$(basename $$m); done
+	ln -sf db.8 $(DESTDIR)$(MANDIR)/man8/config.8
+
+# The binary RPM and the SRPM from this checkout, into $(O)/rpm/ (see
+# spec/make-rpm.sh and README "Packaging"). Needs no build first.
+rpm:
+	O=$(O) sh spec/make-rpm.sh
 
 # Fuzzing: every fuzz/fuzz_NAME.c is a libFuzzer target built with clang
 # over the whole library, run for FUZZ_SECONDS on its committed seed corpus
