@@ -21,10 +21,12 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <tdb.h>
 #include <unistd.h>
 
@@ -629,8 +631,23 @@ static char *storable_raw(const esm_db *db, const char *key, const esm_record *r
 
 /* ---- writing ---- */
 
+/* TDB reports I/O failures (a full disk) as TDB_ERR_IO or not at all:
+ * errno says what happened. */
 static int tdb_failure(esm_db *db, const char *what, esm_err *err)
 {
+    int saved = errno;
+    enum TDB_ERROR code = tdb_error(db->tdb);
+    struct statvfs vfs;
+    struct stat st;
+    /* When the reason got lost: a file system with less room than the
+     * TDB's size cannot take its recovery area. */
+    if (saved == 0 && (code == TDB_SUCCESS || code == TDB_ERR_IO) &&
+        fstatvfs(tdb_fd(db->tdb), &vfs) == 0 && fstat(tdb_fd(db->tdb), &st) == 0 &&
+        (uint64_t)vfs.f_bavail * vfs.f_frsize < (uint64_t)st.st_size)
+        saved = ENOSPC;
+    if ((code == TDB_SUCCESS || code == TDB_ERR_IO) && saved != 0)
+        return esm_err_sys(err, saved, "%s: cannot %s %s", db->name, what,
+                           esm_path_unroot(db->tdb_path));
     return esm_err_set(err, ESM_E_FAIL, "%s: cannot %s %s: %s", db->name, what,
                        esm_path_unroot(db->tdb_path), tdb_errorstr(db->tdb));
 }
