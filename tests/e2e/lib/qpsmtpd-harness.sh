@@ -105,11 +105,43 @@ harness_dns() {
     harness_wait 10 harness_listening udp 53 || harness_die "dnsmasq did not start (see $H_DIR/dnsmasq.log)"
 }
 
+# harness_traversable DIR: true when every directory from / down to DIR
+# lets others through (the qpsmtpd user reads its config below DIR).
+harness_traversable() {
+    d=$1
+    while [ -n "$d" ] && [ "$d" != / ]; do
+        case $(stat -L -c %A "$d") in ?????????[xt]) ;; *) return 1 ;; esac
+        d=$(dirname "$d")
+    done
+}
+
+# H_VIEW: the path by which the daemons see $H_ROOT. Normally $H_ROOT
+# itself; when one of its parents is closed to others (a clone under
+# /root, a 0700 mktemp dir), $H_ROOT is bind-mounted at a path of our
+# private mount namespace (on a tmpfs, so the host never sees it), and the
+# daemons read the very same files through it.
+harness_view() {
+    if harness_traversable "$H_ROOT"; then
+        H_VIEW=$H_ROOT
+        return 0
+    fi
+    for base in /mnt /srv /media /opt; do
+        [ -d "$base" ] || continue
+        mount -t tmpfs -o mode=0755 esmith-view "$base" || continue
+        mkdir -p "$base/esmith-root" && mount --bind "$H_ROOT" "$base/esmith-root" || break
+        H_VIEW="$base/esmith-root"
+        return 0
+    done
+    harness_die "cannot give the qpsmtpd user a path to $H_ROOT"
+}
+
 # The run directory of each service, laid out as on SME: the daemon lives in
 # $H_ROOT/var/service/NAME, $H_ROOT/service/NAME links to it, and its config
 # dir holds qpsmtpd's small settings plus `plugins`, a link to the rendered
 # peers/0 (which therefore must be readable by the qpsmtpd user).
 harness_services() {
+    chmod 0755 "$H_ROOT"
+    harness_view
     mkdir -p "$H_ROOT/service" "$H_ROOT/var/spool/qpsmtpd" "$H_ROOT/var/service/qpsmtpd/config/peers"
     chown qpsmtpd:qpsmtpd "$H_ROOT/var/spool/qpsmtpd"
     chmod 0700 "$H_ROOT/var/spool/qpsmtpd"
@@ -117,19 +149,20 @@ harness_services() {
         name=${entry%%:*}
         port=${entry#*:}
         svc="$H_ROOT/var/service/$name"
+        view="$H_VIEW/var/service/$name"
         mkdir -p "$svc/config"
         printf 'smeserver.example.org\n' >"$svc/config/me"
         printf 'example.org\n' >"$svc/config/rcpthosts"
         printf '/usr/share/qpsmtpd/plugins\n' >"$svc/config/plugin_dirs"
-        printf '%s\n' "$H_ROOT/var/spool/qpsmtpd" >"$svc/config/spool_dir"
+        printf '%s\n' "$H_VIEW/var/spool/qpsmtpd" >"$svc/config/spool_dir"
         printf 'logging/warn LOGINFO\n' >"$svc/config/logging"
         printf '6\n' >"$svc/config/loglevel"
-        ln -sfn "$H_ROOT/var/service/qpsmtpd/config/peers/0" "$svc/config/plugins"
+        ln -sfn ../../qpsmtpd/config/peers/0 "$svc/config/plugins"
         cat >"$svc/run" <<RUN
 #!/bin/sh
 # $name: the real qpsmtpd on 127.0.0.1:$port, plugin list from peers/0.
 exec 2>>"$H_DIR/$name.log" </dev/null
-QPSMTPD_CONFIG="$svc/config"
+QPSMTPD_CONFIG="$view/config"
 export QPSMTPD_CONFIG
 exec qpsmtpd-forkserver --listen-address 127.0.0.1 --port $port --user qpsmtpd
 RUN
@@ -170,7 +203,6 @@ harness_daemon_ready() {
 
 # runsvdir over $H_ROOT/service; returns when both daemons listen.
 harness_start() {
-    chmod 0755 "$H_DIR" "$H_ROOT"
     runsvdir "$H_ROOT/service" </dev/null >>"$H_DIR/runsvdir.log" 2>&1 &
     H_RUNSVDIR_PID=$!
     for entry in $H_SERVICES; do
@@ -207,7 +239,6 @@ harness_stop() {
         wait "$H_DNS_PID" 2>/dev/null
         H_DNS_PID=
     fi
-    umount /etc/resolv.conf 2>/dev/null
     return 0
 }
 
