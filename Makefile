@@ -10,6 +10,9 @@
 
 ifeq ($(SAN),1)
 O ?= build-san
+# clang: with gcc 12 an ASan+UBSan build ignores UBSAN_OPTIONS=log_path, and
+# tests/run.sh needs every report in a file (see there).
+CC = clang
 SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 else
 O ?= build
@@ -80,7 +83,11 @@ deps:
 	sh tools/install-deps.sh
 
 test: all $(UNIT_BIN)
-	O=$(O) sh tests/run.sh
+	O=$(O) SAN=$(SAN) sh tests/run.sh
+
+# The unit, CLI and oracle tests with every program run under valgrind.
+valgrind: deps all $(UNIT_BIN)
+	O=$(O) sh tests/valgrind.sh
 
 check: deps
 	$(MAKE) test

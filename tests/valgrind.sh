@@ -1,0 +1,53 @@
+#!/bin/sh
+# make valgrind: the unit tests, tests/cli and tests/oracle again, with every
+# tool and every unit test program run under valgrind (memcheck, leaks).
+#
+# Wrappers in $O-vg/bin and $O-vg/tests exec the real programs of $O under
+# valgrind; the tests run with O=$O-vg, so they find the wrappers wherever
+# they look for a tool. Valgrind writes its findings into the per-test
+# report directory tests/run.sh provides ($ESM_REPORT_DIR): any error there
+# fails the test, also where the tool itself was expected to fail.
+# Tests that only make sense at native speed (crash-*: SIGKILL timing) see
+# ESM_VALGRIND=1 and skip themselves. VALGRIND_TESTS="p1 p2" picks the
+# TESTS patterns to run (default: unit, cli and oracle tests).
+set -eu
+O=${O:-build}
+top=$(pwd)
+case "$O" in /*) real=$O ;; *) real=$top/$O ;; esac
+vg=$real-vg
+supp=$top/tests/valgrind.supp
+rm -rf "$vg"
+mkdir -p "$vg/bin" "$vg/tests"
+
+# wrap PROGRAM WRAPPER: a script that runs PROGRAM under valgrind. The
+# program is run by its own path (config is a link to db: argv[0] counts).
+wrap() {
+    cat >"$2" <<WRAP
+#!/bin/sh
+exec valgrind -q --error-exitcode=99 --leak-check=full \\
+  --show-leak-kinds=definite,indirect,possible --errors-for-leak-kinds=definite,indirect,possible \\
+  --suppressions=$supp \\
+  --log-file="\${ESM_REPORT_DIR:-$vg}/valgrind.%p" "$1" "\$@"
+WRAP
+    chmod 0755 "$2"
+}
+for p in "$real"/bin/*; do
+    [ -x "$p" ] && wrap "$p" "$vg/bin/$(basename "$p")"
+done
+for p in "$real"/tests/test_*; do
+    [ -x "$p" ] && wrap "$p" "$vg/tests/$(basename "$p")"
+done
+
+passed=0
+failed=0
+for pat in ${VALGRIND_TESTS:-$vg/tests/test_ tests/cli/ tests/oracle/}; do
+    ESM_VALGRIND=1 O=$vg TESTS=$pat sh tests/run.sh | tee "$vg/run.out" || true
+    last=$(tail -n 1 "$vg/run.out")
+    p=${last%% passed*}
+    f=${last#*passed, }
+    f=${f%% failed*}
+    passed=$((passed + p))
+    failed=$((failed + f))
+done
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
