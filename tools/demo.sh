@@ -89,6 +89,10 @@ answer EXCHANGE.Airflite.local 250
 say "The admin follows the thread: reject bad HELO names at once, RFC policy"
 run sys_config setprop qpsmtpd HeloPolicy rfc HeloReject 1
 run sys_config show qpsmtpd
+if [ -z "$SYSTEM_INTERIM" ]; then
+    echo "  What would change, before changing anything:"
+    run signal-event --dry-run email-update
+fi
 email_update
 
 say "After"

@@ -50,6 +50,19 @@ email_update() {
     if harness_wait_restart sqpsmtpd "$old_s"; then ok "$1: sqpsmtpd restarted (pid $old_s -> $(harness_pid sqpsmtpd))"; else
         not_ok "$1: sqpsmtpd restarted (pid still $(harness_pid sqpsmtpd))"
     fi
+    check_oracle "$1"
+}
+
+# check_oracle NAME: our expand-template rendered peers/0 byte for byte as
+# Debian's Text::Template renders the same fragments and db.
+check_oracle() {
+    case " $SYSTEM_INTERIM " in *" expand-template "*) return 0 ;; esac
+    perl tests/e2e/lib/render-oracle.pl "$ROOT" "$PEERS0" >"$T_TMP/oracle" 2>"$T_TMP/oracle.err"
+    if cmp -s "$T_TMP/oracle" "$ROOT$PEERS0"; then ok "$1: peers/0 identical to Text::Template's"; else
+        not_ok "$1: peers/0 identical to Text::Template's"
+        diff -u "$T_TMP/oracle" "$ROOT$PEERS0" | head -12 | sed 's/^/#   /'
+        sed 's/^/#   /' "$T_TMP/oracle.err" | head -3
+    fi
 }
 
 # ---- the system: installed, post-upgrade, daemons up ----
@@ -61,6 +74,7 @@ check_eq "defaults: sqpsmtpd is an enabled service" "enabled" "$(sys_config getp
 check_fails "defaults: no HeloPolicy default" sys_config getprop qpsmtpd HeloPolicy
 check_fails "defaults: no HeloReject default" sys_config getprop qpsmtpd HeloReject
 check_eq "defaults render the plugin's defaults" "helo policy lenient reject naughty" "$(helo_line)"
+check_oracle "post-upgrade"
 mode=$(stat -c %a "$ROOT$PEERS0" 2>/dev/null)
 case "$mode" in ?[4-7][4-7]) ok "peers/0 is readable by the qpsmtpd user ($mode)" ;; *) not_ok "peers/0 mode is '$mode'" ;; esac
 queue_lines=$(grep -c '^queue/' "$ROOT$PEERS0")
@@ -94,6 +108,19 @@ check_eq "defaults: a whole transaction is accepted" "accepted" "$(smtp_mail Use
 
 # ---- 2. the thread's settings: rfc, reject at HELO ----
 check "setprop HeloPolicy rfc HeloReject 1" sys_config setprop qpsmtpd HeloPolicy rfc HeloReject 1
+if [ -z "$SYSTEM_INTERIM" ]; then
+    # What the admin would see first: the change, without making it.
+    cp "$ROOT$PEERS0" "$T_TMP/peers0.before"
+    pids_before="$(harness_pid qpsmtpd) $(harness_pid sqpsmtpd)"
+    check "dry-run: signal-event --dry-run email-update succeeds" sh -c \
+        "signal-event --dry-run email-update >'$T_TMP/dry.out' 2>&1"
+    check "dry-run: shows the old helo line going" grep -qx -- '-helo policy lenient reject naughty' "$T_TMP/dry.out"
+    check "dry-run: shows the new helo line coming" grep -qx -- '+helo policy rfc reject 1' "$T_TMP/dry.out"
+    check "dry-run: names the restart of qpsmtpd" grep -q 'qpsmtpd.*restart\|restart.*qpsmtpd' "$T_TMP/dry.out"
+    check "dry-run: peers/0 untouched" cmp -s "$T_TMP/peers0.before" "$ROOT$PEERS0"
+    sleep 0.5
+    check_eq "dry-run: no daemon restarted" "$pids_before" "$(harness_pid qpsmtpd) $(harness_pid sqpsmtpd)"
+fi
 email_update "rfc/1"
 check_eq "rfc/1: rendered" "helo policy rfc reject 1" "$(helo_line)"
 check_reply "rfc/1: EHLO User refused" "550 HELO name is not fully qualified" "$(smtp_ehlo User)"
