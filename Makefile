@@ -108,6 +108,8 @@ install: all
 	cd root && find . \( -type f -o -type l \) -print | while read -r f; do \
 	  cp -P --preserve=mode,links "$$f" "$(DESTDIR)/$$f"; done
 	install -d -m 0755 $(DESTDIR)/home/e-smith/db $(DESTDIR)/etc/e-smith/templates-custom
+	# where peers/0 is rendered (smeserver-qpsmtpd owns it too on SME)
+	install -d -m 0755 $(DESTDIR)/var/service/qpsmtpd/config/peers
 	install -d $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
 	for m in man/*.[0-9]; do \
 	  install -m 0644 $$m $(DESTDIR)$(MANDIR)/man$${m##*.}/$$(basename $$m); done

@@ -158,6 +158,7 @@ unpack "$U"
 check "rpm2cpio | cpio unpacks the package" test -x "$U/sbin/e-smith/db"
 check "config is db" test "$(readlink "$U/sbin/e-smith/config")" = db
 check "the db directory is there" test -d "$U/home/e-smith/db"
+check "the directory peers/0 renders into is there" test -d "$U/var/service/qpsmtpd/config/peers"
 
 if ! need_tool signal-event || [ ! -d root$peers ]; then
     skip "unpacked package: post-upgrade, setprop, email-update, peers/0, %post" "signal-event or the qpsmtpd templates absent: not built yet"
