@@ -65,7 +65,10 @@ $(O)/bin/%: $(O)/obj/tools/%.o $(O)/libesmith.a
 # `db getprop` is latency-bound: libtdb linked statically is one library
 # less to map at start-up. libtdb.a needs rep_memset_s from Samba's
 # libreplace (src/lib/tdb_replace.c), hence libesmith.a again after it.
+# RHEL's libtdb-devel ships no libtdb.a (the RPM build): link it shared there.
+ifneq ($(filter /%,$(shell $(CC) -print-file-name=libtdb.a)),)
 $(O)/bin/db: LIBS = -Wl,-Bstatic -ltdb -Wl,-Bdynamic $(O)/libesmith.a
+endif
 
 # `config X` is `db configuration X`: one program, two names.
 $(O)/bin/config: $(O)/bin/db
