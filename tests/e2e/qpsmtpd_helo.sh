@@ -68,6 +68,10 @@ check_oracle() {
 # ---- the system: installed, post-upgrade, daemons up ----
 system_install
 [ -z "$SYSTEM_INTERIM" ] || echo "# not built yet: $SYSTEM_INTERIM - the Perl reference stands in for them"
+EV="$ROOT/etc/e-smith/events/email-update"
+check "installed: email-update expands peers/0" test -f "$EV/templates2expand$PEERS0"
+check_eq "installed: email-update restarts qpsmtpd" "restart" "$(readlink "$EV/services2adjust/qpsmtpd")"
+check_eq "installed: email-update restarts sqpsmtpd" "restart" "$(readlink "$EV/services2adjust/sqpsmtpd")"
 check "post-upgrade succeeds" sys_event post-upgrade
 check_eq "defaults: qpsmtpd is an enabled service" "enabled" "$(sys_config getprop qpsmtpd status)"
 check_eq "defaults: sqpsmtpd is an enabled service" "enabled" "$(sys_config getprop sqpsmtpd status)"
@@ -173,6 +177,19 @@ email_update "removed"
 check_eq "removed: rendered" "helo policy lenient reject naughty" "$(helo_line)"
 check_reply "removed: EHLO User accepted" "250" "$(smtp_ehlo User)"
 check_reply "removed: EHLO EXCHANGE.Airflite.local accepted" "250" "$(smtp_ehlo EXCHANGE.Airflite.local)"
+
+# ---- a disabled service is stopped, not restarted (real signal-event only) ----
+if [ -z "$SYSTEM_INTERIM" ]; then
+    check "setprop sqpsmtpd status disabled" sys_config setprop sqpsmtpd status disabled
+    old_q=$(harness_pid qpsmtpd)
+    check "disabled: signal-event email-update" signal-event email-update
+    check "disabled: qpsmtpd restarted" harness_wait_restart qpsmtpd "$old_q"
+    check "disabled: sqpsmtpd is down" harness_wait 10 sh -c "sv status '$ROOT/service/sqpsmtpd' | grep -q '^down:'"
+    check_fails "disabled: nothing listens on 465" harness_listening tcp 465
+    check "setprop sqpsmtpd status enabled" sys_config setprop sqpsmtpd status enabled
+    check "enabled again: signal-event email-update" signal-event email-update
+    check "enabled again: sqpsmtpd answers" harness_wait 20 harness_daemon_ready sqpsmtpd
+fi
 
 # ---- everything stops, by PID ----
 pids="$H_RUNSVDIR_PID $H_DNS_PID $H_DAEMON_PIDS"
