@@ -84,7 +84,8 @@ check "the package has its README" sh -c "rpm -qlp '$rpm' | grep -q '^/usr/share
 # spec and the Makefile lost them together.
 for f in /sbin/e-smith/db /sbin/e-smith/config /home/e-smith/db \
     /usr/share/man/man8/db.8 /usr/share/man/man8/config.8 \
-    /usr/share/man/man8/expand-template.8 /usr/share/man/man8/signal-event.8; do
+    /usr/share/man/man8/expand-template.8 /usr/share/man/man8/signal-event.8 \
+    /usr/share/man/man5/esmith-schema.5; do
     check "package contains $f" grep -qxF "$f" "$T_TMP/have"
 done
 for t in expand-template signal-event; do
