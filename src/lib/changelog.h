@@ -6,7 +6,8 @@
  *   PATH: NEW key=new-raw-value
  *   PATH: DELETE key=old-raw-value
  * Raw values are shown as in the flat file (newlines as "\n"), and bytes
- * outside ASCII as '_', as the original does.
+ * outside ASCII as '_', as the original does. The log socket is /dev/log
+ * under $ESMITH_ROOT; without a listener nothing is logged.
  */
 #ifndef ESM_CHANGELOG_H
 #define ESM_CHANGELOG_H

@@ -821,7 +821,7 @@ int esm_db_transaction_commit(esm_db *db, esm_err *err)
     int rc = -1;
     char *tmp = NULL;
     for (int attempt = 0;; attempt++) {
-        struct esm_flat all;
+        struct esm_flat all = {NULL, 0};
         if (collect_all(db, 1, &all, err) != 0)
             goto fail;
         int wrote = esm_flat_write_temp(db->path, db->name, &all, &tmp, err);

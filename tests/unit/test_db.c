@@ -365,6 +365,34 @@ static void test_dbpath_and_absolute_path(void **state)
     free(dir);
 }
 
+/* A Perl writer holding a lock on an unlinked lock file rewrites the flat
+ * file while our transaction is open: commit notices, takes its file and
+ * applies our changes again. */
+static void test_commit_merges_a_concurrent_rewrite(void **state)
+{
+    (void)state;
+    esm_err err;
+    esm_db *db = esm_db_open("configuration", ESM_DB_WRITE, &err);
+    put_prop(db, "a", "t", "p", "1");
+    put_prop(db, "c", "t", "p", "1");
+    assert_int_equal(esm_db_transaction_start(db, &err), 0);
+    put_prop(db, "b", "t", "p", "2");
+    put_prop(db, "c", "t", "p", "ours");
+    char *tmp = esm_xasprintf("%s.perl", dbfile);
+    spit(tmp, "# header\na=t|p|1\nc=t|p|theirs\next=perl\n");
+    assert_int_equal(rename(tmp, dbfile), 0);
+    free(tmp);
+    assert_int_equal(esm_db_transaction_commit(db, &err), 0);
+    char *text = slurp(dbfile);
+    assert_non_null(strstr(text, "\na=t|p|1\nb=t|p|2\nc=t|p|ours\next=perl\n"));
+    free(text);
+    esm_record *rec;
+    assert_int_equal(esm_db_get(db, "ext", &rec, &err), 1);
+    assert_string_equal(esm_record_type(rec), "perl");
+    esm_record_free(rec);
+    esm_db_close(db);
+}
+
 #define T(f) cmocka_unit_test_setup(f, fresh_db_dir)
 
 int main(void)
@@ -382,6 +410,7 @@ int main(void)
         T(test_damaged_flat_file_named),
         T(test_foreign_store_refused),
         T(test_dbpath_and_absolute_path),
+        T(test_commit_merges_a_concurrent_rewrite),
     };
     return cmocka_run_group_tests(tests, make_root, remove_root);
 }
