@@ -207,12 +207,12 @@ int esm_flat_write_temp(const char *path, const char *name, const struct esm_fla
         const struct esm_flat_entry *e = &flat->entries[i];
         esm_buf_puts(&b, e->key);
         esm_buf_putc(&b, '=');
-        for (size_t j = 0; j < e->raw_len; j++) {
-            if (e->raw[j] == '\n')
-                esm_buf_puts(&b, "\\n");
-            else
-                esm_buf_putc(&b, e->raw[j]);
+        const char *p = e->raw, *end = e->raw + e->raw_len;
+        for (const char *nl; (nl = memchr(p, '\n', (size_t)(end - p))) != NULL; p = nl + 1) {
+            esm_buf_append(&b, p, (size_t)(nl - p));
+            esm_buf_puts(&b, "\\n");
         }
+        esm_buf_append(&b, p, (size_t)(end - p));
         esm_buf_putc(&b, '\n');
     }
 

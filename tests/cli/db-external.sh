@@ -52,3 +52,23 @@ check_eq "  including the sample's" 1 "$(grep -c '^named=service|chroot|yes|stat
 cp "$TOP/tests/data/sample-configuration" "$FLAT"
 check_eq "a restored flat file replaces the db" "service|InitscriptOrder|80|status|enabled" "$(config get qmail; config get handedit)"
 check_eq "  with its records" 42 "$(config get wibble)"
+
+# A reader without write access: reads the TDB read-only, and the flat
+# file itself when the TDB is out of date and cannot be rebuilt.
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+    chmod 755 "$T_TMP" "$ROOT" "$ROOT/home" "$ROOT/home/e-smith" "$DB"
+    chmod 644 "$FLAT" "$DB/configuration.tdb"
+    as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups env PATH="$PATH" ESMITH_ROOT="$ROOT" "$@"; }
+    check_eq "non-root reader: getprop" 1.2.3.4 "$(as_nobody config getprop named Forwarder1 2>&1)"
+    check_eq "non-root reader: keys" "$(config keys)" "$(as_nobody config keys 2>&1)"
+    perl "$TOP/tests/perl-writer.pl" "$FLAT" named seen 1
+    chmod 644 "$FLAT"
+    check_eq "non-root reader after an external edit: sees it" 1 "$(as_nobody config getprop named seen1 2>&1)"
+    as_nobody config setprop named status disabled >"$T_TMP/out" 2>"$T_TMP/err"
+    check_eq "non-root writer: refused" 1 $?
+    grep -q "Permission denied" "$T_TMP/err" && ok "non-root writer: says why" ||
+        not_ok "non-root writer: says why ($(cat "$T_TMP/err"))"
+    check_eq "root reader after the edit: rebuilt and sees it" 1 "$(config getprop named seen1)"
+else
+    echo "ok - non-root reader # SKIP needs root and setpriv"
+fi

@@ -164,6 +164,12 @@ static void test_transaction_sees_pending_and_cancel(void **state)
     esm_record_free(rec);
     assert_int_equal(esm_db_delete(db, "a", &err), 1);
     assert_int_equal(esm_db_get(db, "a", &rec, &err), 0);
+    char **keys;
+    size_t n;
+    assert_int_equal(esm_db_keys(db, &keys, &n, &err), 0);
+    assert_int_equal(n, 1);
+    assert_string_equal(keys[0], "b");
+    esm_strv_free(keys);
     esm_db_transaction_cancel(db);
 
     char *after = slurp(dbfile);
