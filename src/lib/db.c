@@ -820,10 +820,12 @@ int esm_db_transaction_commit(esm_db *db, esm_err *err)
     }
     int rc = -1;
     char *tmp = NULL;
+    size_t records = 0;
     for (int attempt = 0;; attempt++) {
         struct esm_flat all = {NULL, 0};
         if (collect_all(db, 1, &all, err) != 0)
             goto fail;
+        records = all.count;
         int wrote = esm_flat_write_temp(db->path, db->name, &all, &tmp, err);
         esm_flat_free(&all);
         if (wrote != 0)
@@ -868,6 +870,11 @@ int esm_db_transaction_commit(esm_db *db, esm_err *err)
     }
     db->in_txn = 0;
     store_stamp(db);
+    /* A db grown by writes outgrows the hash table it was built with:
+     * rebuild it (from the file just written) before chains get long.
+     * Only an optimisation, so a failure leaves the good TDB in place. */
+    if (records > 4 * (size_t)tdb_hash_size(db->tdb))
+        rebuild_tdb(db, NULL);
     const char *shown_path = esm_path_unroot(db->path);
     for (size_t i = 0; i < db->op_count; i++)
         esm_changelog_change(shown_path, db->ops[i].key, db->ops[i].old_raw, db->ops[i].new_raw);

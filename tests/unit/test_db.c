@@ -399,6 +399,39 @@ static void test_commit_merges_a_concurrent_rewrite(void **state)
     esm_db_close(db);
 }
 
+/* Many keys written into a small db: the TDB is rebuilt with a larger
+ * hash table on the way, and every record is still there. */
+static void test_growth_keeps_every_record(void **state)
+{
+    (void)state;
+    esm_err err;
+    esm_db *db = esm_db_open("configuration", ESM_DB_WRITE, &err);
+    assert_int_equal(esm_db_transaction_start(db, &err), 0);
+    char key[32];
+    for (int i = 0; i < 5000; i++) {
+        snprintf(key, sizeof key, "k%05d", i);
+        put_prop(db, key, "t", "n", key);
+    }
+    assert_int_equal(esm_db_transaction_commit(db, &err), 0);
+    put_prop(db, "last", "t", NULL, NULL);
+    esm_db_close(db);
+    db = esm_db_open("configuration", ESM_DB_READ, &err);
+    assert_non_null(db);
+    for (int i = 0; i < 5000; i += 7) {
+        snprintf(key, sizeof key, "k%05d", i);
+        esm_record *rec;
+        assert_int_equal(esm_db_get(db, key, &rec, &err), 1);
+        assert_string_equal(esm_record_get(rec, "n"), key);
+        esm_record_free(rec);
+    }
+    char **keys;
+    size_t n;
+    assert_int_equal(esm_db_keys(db, &keys, &n, &err), 0);
+    assert_int_equal(n, 5001);
+    esm_strv_free(keys);
+    esm_db_close(db);
+}
+
 #define T(f) cmocka_unit_test_setup(f, fresh_db_dir)
 
 int main(void)
@@ -417,6 +450,7 @@ int main(void)
         T(test_foreign_store_refused),
         T(test_dbpath_and_absolute_path),
         T(test_commit_merges_a_concurrent_rewrite),
+        T(test_growth_keeps_every_record),
     };
     return cmocka_run_group_tests(tests, make_root, remove_root);
 }
