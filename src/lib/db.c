@@ -52,6 +52,7 @@ struct esm_db {
     int tdb_writable;
     int lock_fd;
     int in_txn;
+    struct esm_stamp saved_stamp; /* the stamp before the open transaction */
     struct op *ops;
     size_t op_count, op_cap;
     /* Read-only fallback when the TDB cannot be brought in sync (no write
@@ -659,6 +660,30 @@ static void unlock_flat(esm_db *db)
     db->lock_fd = -1;
 }
 
+/* Starts the TDB transaction, first overwriting the stored stamp with
+ * one no flat file can have. A writer killed inside libtdb's commit can
+ * leave a TDB that libtdb opens but tdb_check rejects (fill bytes where
+ * the recovery area should be, a free list into them); with the stamp
+ * spoiled, the next open rebuilds the TDB from the flat file instead of
+ * using it. The commit stores the real stamp again (store_stamp); a
+ * cancel puts the old one back. The overwrite is in place and not
+ * synced: libtdb's first fsync in the commit flushes it before any
+ * record is changed in place. */
+static int begin_tdb_transaction(esm_db *db, esm_err *err)
+{
+    if (read_stamp(db, &db->saved_stamp, err) != 0)
+        return -1;
+    struct esm_stamp spoiled;
+    memset(&spoiled, 0, sizeof spoiled);
+    spoiled.magic = ESM_STAMP_MAGIC;
+    spoiled.present = 1;
+    if (tdb_store(db->tdb, meta_key(), tdb_data_of((const char *)&spoiled, sizeof spoiled),
+                  TDB_REPLACE) != 0 ||
+        tdb_transaction_start(db->tdb) != 0)
+        return tdb_failure(db, "start a transaction on", err);
+    return 0;
+}
+
 int esm_db_transaction_start(esm_db *db, esm_err *err)
 {
     if (db->in_txn)
@@ -677,9 +702,9 @@ int esm_db_transaction_start(esm_db *db, esm_err *err)
         return esm_err_set(err, ESM_E_FAIL, "%s: cannot write %s: permission denied", db->name,
                            esm_path_unroot(db->tdb_path));
     }
-    if (tdb_transaction_start(db->tdb) != 0) {
+    if (begin_tdb_transaction(db, err) != 0) {
         close(fd);
-        return tdb_failure(db, "start a transaction on", err);
+        return -1;
     }
     db->lock_fd = fd;
     db->in_txn = 1;
@@ -692,6 +717,8 @@ void esm_db_transaction_cancel(esm_db *db)
     if (!db->in_txn)
         return;
     tdb_transaction_cancel(db->tdb);
+    tdb_store(db->tdb, meta_key(),
+              tdb_data_of((const char *)&db->saved_stamp, sizeof db->saved_stamp), TDB_REPLACE);
     db->in_txn = 0;
     free_ops(db);
     unlock_flat(db);
@@ -783,8 +810,8 @@ static int redo_on_new_flat(esm_db *db, esm_err *err)
     tdb_transaction_cancel(db->tdb);
     if (rebuild_tdb(db, err) != 0)
         return -1;
-    if (tdb_transaction_start(db->tdb) != 0)
-        return tdb_failure(db, "start a transaction on", err);
+    if (begin_tdb_transaction(db, err) != 0)
+        return -1;
     for (size_t i = 0; i < db->op_count; i++) {
         struct op *op = &db->ops[i];
         char *old = NULL;
@@ -836,10 +863,10 @@ int esm_db_transaction_commit(esm_db *db, esm_err *err)
             tdb_failure(db, "commit to", err);
             goto fail;
         }
-        struct esm_stamp stored, now;
-        if (read_stamp(db, &stored, err) != 0 || esm_stamp_of(db->path, &now, db->name, err) != 0)
+        struct esm_stamp now;
+        if (esm_stamp_of(db->path, &now, db->name, err) != 0)
             goto fail;
-        if (!now.present || esm_stamp_equal(&stored, &now))
+        if (!now.present || esm_stamp_equal(&db->saved_stamp, &now))
             break;
         unlink(tmp);
         free(tmp);
