@@ -33,4 +33,11 @@ void esm_tmpl_env_on_warning(esm_tmpl_env *env, esm_tmpl_warn_fn fn, void *ctx);
 int esm_tmpl_render(esm_tmpl_env *env, const char *src, size_t len, const char *filename,
                     esm_buf *out, esm_err *err);
 
+/* Evaluates code (len bytes) as one block, the way a schema rule or a
+ * metadata value is written: *value_out (when not NULL) gets the block's
+ * value as a malloc'd string ("" for undef) and *truthy its Perl truth.
+ * $OUT is ignored. Returns 0, or -1 with a located message in err. */
+int esm_tmpl_eval(esm_tmpl_env *env, const char *code, size_t len, const char *filename,
+                  char **value_out, int *truthy, esm_err *err);
+
 #endif
