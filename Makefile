@@ -28,7 +28,7 @@ ALL_CFLAGS = $(WARN) $(CFLAGS) $(SANFLAGS)
 # Link only what a tool really uses: `db getprop` must not map libexpat or
 # PCRE2 unless it needs them (every mapped library costs start-up time).
 LDFLAGS += -Wl,--as-needed $(SANFLAGS)
-LIBS = -ltdb -lexpat -lpcre2-8
+LIBS = -ltdb -lexpat -lpcre2-8 -lm
 
 PREFIX_SBIN = /sbin/e-smith
 MANDIR = /usr/share/man
@@ -40,6 +40,9 @@ TOOL_SRC = $(sort $(wildcard src/tools/*.c))
 TOOLS = $(patsubst src/tools/%.c,$(O)/bin/%,$(TOOL_SRC))
 UNIT_SRC = $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN = $(patsubst tests/unit/%.c,$(O)/tests/%,$(UNIT_SRC))
+# Programs the shell tests use, never installed: tests/helpers/NAME.c
+HELPER_SRC = $(sort $(wildcard tests/helpers/*.c))
+HELPER_BIN = $(patsubst tests/helpers/%.c,$(O)/helpers/%,$(HELPER_SRC))
 
 .PHONY: all deps check test bench demo install clean format cppcheck links fuzz valgrind rpm
 
@@ -85,7 +88,11 @@ links:
 deps:
 	sh tools/install-deps.sh
 
-test: all $(UNIT_BIN)
+$(O)/helpers/%: tests/helpers/%.c $(O)/libesmith.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(O)/libesmith.a $(LIBS)
+
+test: all $(UNIT_BIN) $(HELPER_BIN)
 	O=$(O) SAN=$(SAN) sh tests/run.sh
 
 # The unit, CLI and oracle tests with every program run under valgrind.

@@ -164,8 +164,7 @@ int esm_tmpl_eval(esm_tmpl_env *env, const char *code, size_t len, const char *f
     env->err = NULL;
     if (!v) {
         if (env->unwind == U_NEXT || env->unwind == U_LAST)
-            esm_err_set(err, ESM_E_INVALID, "%s:1:1: next/last outside a loop",
-                        env->filename);
+            esm_err_set(err, ESM_E_INVALID, "%s:1:1: next/last outside a loop", env->filename);
         env->unwind = U_NONE;
         return -1;
     }

@@ -1235,8 +1235,9 @@ static tsv *do_exists_delete(esm_tmpl_env *env, tnode *n, int del)
             i += (int64_t)av->n;
         return i >= 0 && (uint64_t)i < av->n && av->v[i] ? tsv_new_iv(1) : tsv_new_str("", 0);
     }
-    return tmpl_unsupported(env, n, del ? "delete of something other than a hash element"
-                                        : "exists of something other than an element");
+    return tmpl_unsupported(env, n,
+                            del ? "delete of something other than a hash element"
+                                : "exists of something other than an element");
 }
 
 static tsv *do_defined(esm_tmpl_env *env, tnode *n)
@@ -1244,8 +1245,9 @@ static tsv *do_defined(esm_tmpl_env *env, tnode *n)
     if (n->nkids) {
         tnode *e = n->kids[0];
         if (e->kind == N_AVAR || e->kind == N_HVAR)
-            return tmpl_die(env, n, "Can't use 'defined(%c%s)' (Maybe you should just omit the "
-                                    "defined()?)",
+            return tmpl_die(env, n,
+                            "Can't use 'defined(%c%s)' (Maybe you should just omit the "
+                            "defined()?)",
                             e->kind == N_AVAR ? '@' : '%', e->str);
         if (e->kind == N_ELEM || e->kind == N_HELEM) {
             tsv *v = tmpl_eval_scalar(env, e);
@@ -1302,7 +1304,10 @@ static tsv *do_push(esm_tmpl_env *env, tnode *n, int id)
     tnode *e = n->kids[0];
     if (e->kind != N_AVAR && e->kind != N_RV2AV && e->kind != N_MY)
         return tmpl_die(env, n, "Type of arg 1 to %s must be array",
-                        id == B_PUSH ? "push" : id == B_UNSHIFT ? "unshift" : id == B_POP ? "pop" : "shift");
+                        id == B_PUSH      ? "push"
+                        : id == B_UNSHIFT ? "unshift"
+                        : id == B_POP     ? "pop"
+                                          : "shift");
     tav *av = tmpl_array_of(env, e, 1);
     if (!av)
         return NULL;
@@ -1458,7 +1463,8 @@ static tsv *numeric_fn(esm_tmpl_env *env, tnode *n, int id)
         int64_t iv;
         double nv;
         tsv_num(a, &is_int, &iv, &nv);
-        r = is_int && iv != INT64_MIN ? tsv_new_iv(iv < 0 ? -iv : iv) : tsv_new_nv(fabs(is_int ? (double)iv : nv));
+        r = is_int && iv != INT64_MIN ? tsv_new_iv(iv < 0 ? -iv : iv)
+                                      : tsv_new_nv(fabs(is_int ? (double)iv : nv));
         break;
     }
     case B_INT: {

@@ -144,9 +144,9 @@ static int fetch(esm_tmpl_env *env, tnode *n, esm_db *db, const char *key, esm_r
 
 static int is_write_method(const char *m)
 {
-    static const char *const writes[] = {"set_prop",   "delete_prop", "merge_props", "reset_props",
-                                         "delete",     "set_value",   "new_record",  "set_prop_",
-                                         "delete_value", "create",    "save",        NULL};
+    static const char *const writes[] = {
+        "set_prop",   "delete_prop", "merge_props",  "reset_props", "delete", "set_value",
+        "new_record", "set_prop_",   "delete_value", "create",      "save",   NULL};
     for (const char *const *w = writes; *w; w++)
         if (strcmp(*w, m) == 0)
             return 1;
@@ -216,8 +216,9 @@ static tsv *record_method(esm_tmpl_env *env, tnode *n, tobj *o, tlist *args, int
             return NULL;
         if (args->n > 2) {
             free(p);
-            return tmpl_unsupported(env, n, "->prop with a value (a template cannot change "
-                                            "the database)");
+            return tmpl_unsupported(env, n,
+                                    "->prop with a value (a template cannot change "
+                                    "the database)");
         }
         const char *v = prop_of(o->rec, p);
         free(p);

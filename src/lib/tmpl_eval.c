@@ -410,8 +410,9 @@ tsv *tmpl_lvalue(esm_tmpl_env *env, tnode *n)
         tsv *sv = tav_fetch(av, i, 1);
         if (!sv) {
             tav_dec(av);
-            return tmpl_die(env, n, "Modification of non-creatable array value attempted, "
-                                    "subscript %lld",
+            return tmpl_die(env, n,
+                            "Modification of non-creatable array value attempted, "
+                            "subscript %lld",
                             (long long)i);
         }
         tsv_inc(sv);
@@ -491,7 +492,6 @@ static int refuse_ref(esm_tmpl_env *env, const tnode *n, const tsv *a, const tsv
     return 0;
 }
 
-
 static tsv *arith(esm_tmpl_env *env, const tnode *n, int op, const tsv *a, const tsv *b)
 {
     if (refuse_ref(env, n, a, b) < 0)
@@ -541,19 +541,32 @@ static tsv *arith(esm_tmpl_env *env, const tnode *n, int op, const tsv *a, const
         return tsv_new_iv(m);
     }
     case OP_POW: {
+        /* Perl's pp_pow: integer ** non-negative integer is exact when a
+         * power of two stays below 2**53, or when the bits of the base times
+         * the power fit in 64; otherwise it is pow() */
         if (ai && bi && bv >= 0) {
-            int64_t acc = 1, base = av;
-            int64_t e = bv;
-            int overflow = 0;
-            while (e > 0 && !overflow) {
-                if (e & 1)
-                    overflow |= __builtin_mul_overflow(acc, base, &acc);
-                e >>= 1;
-                if (e)
-                    overflow |= __builtin_mul_overflow(base, base, &base);
+            int neg = av < 0;
+            uint64_t base = neg ? (uint64_t)0 - (uint64_t)av : (uint64_t)av;
+            if ((base & (base - 1)) == 0) {
+                double pr = pow(neg ? -(double)base : (double)base, (double)bv);
+                if (fabs(pr) < 9007199254740992.0)
+                    return tsv_new_iv((int64_t)pr);
+                return tsv_new_nv(pr);
             }
-            if (!overflow)
-                return tsv_new_iv(acc);
+            unsigned bits = 0;
+            while (bits < 64 && (base >> bits) != 0)
+                bits++;
+            if ((uint64_t)bv * bits <= 64) {
+                uint64_t acc = 1;
+                for (int64_t k = 0; k < bv; k++)
+                    acc *= base;
+                int negative = neg && (bv & 1);
+                if (!negative && acc <= (uint64_t)INT64_MAX)
+                    return tsv_new_iv((int64_t)acc);
+                if (negative && acc <= (uint64_t)INT64_MAX)
+                    return tsv_new_iv(-(int64_t)acc);
+                return tsv_new_nv(negative ? -(double)acc : (double)acc);
+            }
         }
         return tsv_new_nv(pow(an, bn));
     }
@@ -714,11 +727,12 @@ static int magic_increment(tsv *sv)
     if (sv->t != T_STR || sv->len == 0)
         return 0;
     size_t i = 0;
-    while (i < sv->len && ((sv->s[i] >= 'a' && sv->s[i] <= 'z') || (sv->s[i] >= 'A' && sv->s[i] <= 'Z')))
+    while (i < sv->len &&
+           ((sv->s[i] >= 'a' && sv->s[i] <= 'z') || (sv->s[i] >= 'A' && sv->s[i] <= 'Z')))
         i++;
     while (i < sv->len && sv->s[i] >= '0' && sv->s[i] <= '9')
         i++;
-    if (i != sv->len || tmpl_looks_like_number(sv->s, sv->len))
+    if (i != sv->len)
         return 0;
     char *s = esm_xstrndup(sv->s, sv->len);
     size_t len = sv->len;
@@ -726,7 +740,9 @@ static int magic_increment(tsv *sv)
     for (;;) {
         if (k == 0) {
             char first = s[0];
-            char add = first >= '0' && first <= '9' ? '1' : first >= 'a' && first <= 'z' ? 'a' : 'A';
+            char add = first >= '0' && first <= '9'   ? '1'
+                       : first >= 'a' && first <= 'z' ? 'a'
+                                                      : 'A';
             char *t = esm_xmalloc(len + 2);
             t[0] = add;
             memcpy(t + 1, s, len);
@@ -779,7 +795,8 @@ static tsv *incdec(esm_tmpl_env *env, tnode *n)
                 tsv_set_nv(old, nv);
         }
         int64_t r;
-        if (is_int && !(inc ? __builtin_add_overflow(iv, 1, &r) : __builtin_sub_overflow(iv, 1, &r)))
+        if (is_int &&
+            !(inc ? __builtin_add_overflow(iv, 1, &r) : __builtin_sub_overflow(iv, 1, &r)))
             tsv_set_iv(sv, r);
         else
             tsv_set_nv(sv, (is_int ? (double)iv : nv) + (inc ? 1 : -1));
@@ -846,6 +863,18 @@ static void push_hash(thv *hv, tlist *out)
     }
 }
 
+/* Perl's RANGE_IS_NUMERIC: a number on either side, or both strings that
+ * look like numbers with the left one not starting with '0' ('01'..'03'
+ * is a string range). */
+static int range_is_numeric(const tsv *a, const tsv *b)
+{
+    if (a->t == T_IV || a->t == T_NV || a->t == T_UNDEF || b->t == T_IV || b->t == T_NV ||
+        b->t == T_UNDEF)
+        return 1;
+    return tmpl_looks_like_number(a->s, a->len) && a->len > 0 && a->s[0] != '0' &&
+           tmpl_looks_like_number(b->s, b->len);
+}
+
 static int range_list(esm_tmpl_env *env, tnode *n, tlist *out)
 {
     tsv *a = tmpl_eval_scalar(env, n->kids[0]);
@@ -859,7 +888,7 @@ static int range_list(esm_tmpl_env *env, tnode *n, tlist *out)
     int rc = 0;
     if (refuse_ref(env, n, a, b) < 0) {
         rc = -1;
-    } else if (a->t == T_STR && !tmpl_looks_like_number(a->s, a->len)) {
+    } else if (!range_is_numeric(a, b)) {
         /* string range: magic increment until the length exceeds b's */
         char buf[64];
         size_t bl;
@@ -1549,8 +1578,18 @@ static tsv *eval_scalar_inner(esm_tmpl_env *env, tnode *n)
         return tmpl_lvalue(env, n);
     case N_SLICE:
     case N_HSLICE:
-    case N_LIST:
         return last_of_list(env, n);
+    case N_LIST:
+        /* the comma operator: every item, the value of the last in scalar context */
+        if (n->nkids == 0)
+            return tsv_new();
+        for (int i = 0; i + 1 < n->nkids; i++) {
+            tsv *v = tmpl_eval_scalar(env, n->kids[i]);
+            if (!v)
+                return NULL;
+            tsv_dec(v);
+        }
+        return tmpl_eval_scalar(env, n->kids[n->nkids - 1]);
     case N_MY:
         if (n->nkids == 1 && n->kids[0]->kind == N_SVAR)
             return tmpl_lvalue(env, n);
@@ -1609,7 +1648,9 @@ static tsv *eval_scalar_inner(esm_tmpl_env *env, tnode *n)
         tsv *a = tmpl_eval_scalar(env, n->kids[0]);
         if (!a)
             return NULL;
-        int decided = n->kind == N_AND ? !tsv_true(a) : n->kind == N_OR ? tsv_true(a) : tsv_defined(a);
+        int decided = n->kind == N_AND  ? !tsv_true(a)
+                      : n->kind == N_OR ? tsv_true(a)
+                                        : tsv_defined(a);
         if (decided)
             return a;
         tsv_dec(a);
@@ -1695,7 +1736,14 @@ static tsv *eval_scalar_inner(esm_tmpl_env *env, tnode *n)
                 return NULL;
             return tsv_new_ref(RK_SCALAR, sv);
         }
-        return tmpl_unsupported(env, n, "reference to this kind of expression");
+        if (k->kind == N_LIST || k->kind == N_MY || k->kind == N_FUNC || k->kind == N_METHOD)
+            return tmpl_unsupported(env, n, "reference to a list or a call");
+        tsv *v = tmpl_eval_scalar(env, k);
+        if (!v)
+            return NULL;
+        tsv *c = tsv_copy(v);
+        tsv_dec(v);
+        return tsv_new_ref(RK_SCALAR, c);
     }
     case N_IF:
     case N_WHILE:
@@ -1838,7 +1886,9 @@ int tmpl_eval_list(esm_tmpl_env *env, tnode *n, tlist *out)
         tsv *a = tmpl_eval_scalar(env, n->kids[0]);
         if (!a)
             return -1;
-        int decided = n->kind == N_AND ? !tsv_true(a) : n->kind == N_OR ? tsv_true(a) : tsv_defined(a);
+        int decided = n->kind == N_AND  ? !tsv_true(a)
+                      : n->kind == N_OR ? tsv_true(a)
+                                        : tsv_defined(a);
         if (decided) {
             tlist_push(out, a);
             return 0;

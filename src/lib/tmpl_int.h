@@ -82,10 +82,10 @@ struct thv {
 /* Database and record objects ($DB, $DB->get('k')). */
 struct tobj {
     int rc;
-    int kind;            /* RK_DB or RK_RECORD */
-    esm_db *db;          /* not owned */
-    char *key;           /* RK_RECORD */
-    esm_record *rec;     /* RK_RECORD, owned */
+    int kind;        /* RK_DB or RK_RECORD */
+    esm_db *db;      /* not owned */
+    char *key;       /* RK_RECORD */
+    esm_record *rec; /* RK_RECORD, owned */
     const char *class_name;
 };
 
@@ -131,7 +131,7 @@ thv *thv_new(void);
 void thv_dec(thv *hv);
 tsv *thv_fetch(thv *hv, const char *key, size_t klen, int create);
 void thv_store(thv *hv, const char *key, size_t klen, tsv *sv); /* takes sv */
-tsv *thv_delete(thv *hv, const char *key, size_t klen);   /* returns the value or NULL */
+tsv *thv_delete(thv *hv, const char *key, size_t klen);         /* returns the value or NULL */
 void thv_clear(thv *hv);
 /* Iteration over live entries: i from 0 while i < hv->n; skips deleted. */
 
@@ -156,33 +156,33 @@ struct tnode {
 };
 
 enum tnode_kind {
-    N_STMTS,   /* kids: statements; a scope */
-    N_BLOCK,   /* bare block: kids[0] N_STMTS; loops once */
-    N_IF,      /* kids: cond, body, cond, body..., [else body]; op 1: unless */
-    N_WHILE,   /* kids: cond, body; op 1: until; flags F_POSTFIX */
-    N_FOREACH, /* kids: var (N_MY/N_SVAR or NULL), list, body */
-    N_CFOR,    /* kids: init, cond, step, body (any may be NULL) */
-    N_NUM,     /* iv/nv, flags F_INT */
-    N_STR,     /* str/slen */
-    N_INTERP,  /* kids concatenated as strings; flags F_JOIN for @ parts */
+    N_STMTS,    /* kids: statements; a scope */
+    N_BLOCK,    /* bare block: kids[0] N_STMTS; loops once */
+    N_IF,       /* kids: cond, body, cond, body..., [else body]; op 1: unless */
+    N_WHILE,    /* kids: cond, body; op 1: until; flags F_POSTFIX */
+    N_FOREACH,  /* kids: var (N_MY/N_SVAR or NULL), list, body */
+    N_CFOR,     /* kids: init, cond, step, body (any may be NULL) */
+    N_NUM,      /* iv/nv, flags F_INT */
+    N_STR,      /* str/slen */
+    N_INTERP,   /* kids concatenated as strings; flags F_JOIN for @ parts */
     N_JOINLIST, /* kids[0] list, joined with $" (array interpolation) */
-    N_SVAR,    /* str: name */
+    N_SVAR,     /* str: name */
     N_AVAR,
     N_HVAR,
-    N_ALAST,   /* $#a: kids[0] array node */
-    N_ELEM,    /* kids: array node, index */
-    N_HELEM,   /* kids: hash node, key */
-    N_SLICE,   /* kids: array node, list */
-    N_HSLICE,  /* kids: hash node, list */
-    N_RV2AV,   /* kids[0]: expression giving an array ref */
+    N_ALAST,  /* $#a: kids[0] array node */
+    N_ELEM,   /* kids: array node, index */
+    N_HELEM,  /* kids: hash node, key */
+    N_SLICE,  /* kids: array node, list */
+    N_HSLICE, /* kids: hash node, list */
+    N_RV2AV,  /* kids[0]: expression giving an array ref */
     N_RV2HV,
     N_RV2SV,
-    N_MY,      /* kids: variables; flags F_PAREN */
-    N_LIST,    /* kids; flags F_PAREN */
+    N_MY,   /* kids: variables; flags F_PAREN */
+    N_LIST, /* kids; flags F_PAREN */
     N_ANONA,
     N_ANONH,
-    N_ASSIGN,  /* kids: lhs, rhs; op: 0 or the binary operator */
-    N_BINOP,   /* op */
+    N_ASSIGN, /* kids: lhs, rhs; op: 0 or the binary operator */
+    N_BINOP,  /* op */
     N_AND,
     N_OR,
     N_DOR,
@@ -194,16 +194,16 @@ enum tnode_kind {
     N_PREDEC,
     N_POSTINC,
     N_POSTDEC,
-    N_MATCH, /* kids: target|NULL, pattern (N_STR/N_INTERP); str: flags; op 1: !~ */
-    N_SUBST, /* kids: target|NULL, pattern, replacement; str: flags */
-    N_FUNC,  /* op: builtin id; kids: args; flags F_BLOCKARG: kids[0] is a block */
+    N_MATCH,  /* kids: target|NULL, pattern (N_STR/N_INTERP); str: flags; op 1: !~ */
+    N_SUBST,  /* kids: target|NULL, pattern, replacement; str: flags */
+    N_FUNC,   /* op: builtin id; kids: args; flags F_BLOCKARG: kids[0] is a block */
     N_METHOD, /* kids: invocant, args...; str: method name */
     N_CLASS,  /* bareword class name before -> */
     N_NEXT,
     N_LAST,
     N_RETURN,
-    N_DO,   /* kids[0]: N_STMTS */
-    N_REF,  /* \ kids[0] */
+    N_DO,  /* kids[0]: N_STMTS */
+    N_REF, /* \ kids[0] */
     N_NOP,
 };
 
@@ -364,8 +364,7 @@ void *tmpl_die(esm_tmpl_env *env, const tnode *n, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 void *tmpl_unsupported(esm_tmpl_env *env, const tnode *n, const char *what);
 /* String of sv for output/concatenation; raises for references. */
-const char *tmpl_strval(esm_tmpl_env *env, const tnode *n, const tsv *sv, char *buf,
-                        size_t *len);
+const char *tmpl_strval(esm_tmpl_env *env, const tnode *n, const tsv *sv, char *buf, size_t *len);
 int tmpl_charge(esm_tmpl_env *env, const tnode *n, long steps);
 int tmpl_charge_bytes(esm_tmpl_env *env, const tnode *n, size_t bytes);
 

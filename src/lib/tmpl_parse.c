@@ -30,8 +30,10 @@ typedef struct parser {
     int depth;
     size_t *nl; /* offsets of newlines, for positions */
     size_t nnl;
-    /* heredocs: when skipping the newline at heredoc_nl, continue at heredoc_resume */
-    size_t heredoc_nl, heredoc_resume;
+    /* heredoc bodies: reaching the newline skip_from[i] continues at
+     * skip_to[i] (kept for good, as the parser may back up over them) */
+    size_t *skip_from, *skip_to;
+    size_t nskip;
     int interp; /* parsing a variable inside a string: no method calls */
 } parser;
 
@@ -165,9 +167,11 @@ static void ws(parser *p)
     while (p->pos < p->len) {
         char c = p->s[p->pos];
         if (c == '\n') {
-            if (p->heredoc_resume && p->pos == p->heredoc_nl) {
-                p->pos = p->heredoc_resume;
-                p->heredoc_resume = 0;
+            size_t k = 0;
+            while (k < p->nskip && p->skip_from[k] != p->pos)
+                k++;
+            if (k < p->nskip) {
+                p->pos = p->skip_to[k];
                 continue;
             }
             p->pos++;
@@ -296,8 +300,7 @@ static int read_delimited(parser *p, char open, size_t *start, size_t *len)
         }
         p->pos++;
     }
-    fail_at(p, begin > 0 ? begin - 1 : 0, "syntax error: can't find string terminator '%c'",
-            close);
+    fail_at(p, begin > 0 ? begin - 1 : 0, "syntax error: can't find string terminator '%c'", close);
     return 0;
 }
 
@@ -385,16 +388,22 @@ static tnode *heredoc(parser *p, size_t at)
     }
     /* the body starts on the line after this one (or after a previous
      * heredoc's body on the same line) */
-    size_t body;
-    if (p->heredoc_resume) {
-        body = p->heredoc_resume;
+    const char *nl = memchr(p->s + p->pos, '\n', p->len - p->pos);
+    if (!nl)
+        return fail_at(p, at, "syntax error: can't find heredoc terminator \"%.*s\"", (int)tl,
+                       p->s + ts);
+    size_t nl_at = (size_t)(nl - p->s), body = nl_at + 1;
+    size_t skip = 0;
+    while (skip < p->nskip && p->skip_from[skip] != nl_at)
+        skip++;
+    if (skip < p->nskip) {
+        /* a second heredoc on the same line: its body follows the first's */
+        body = p->skip_to[skip];
     } else {
-        const char *nl = memchr(p->s + p->pos, '\n', p->len - p->pos);
-        if (!nl)
-            return fail_at(p, at, "syntax error: can't find heredoc terminator \"%.*s\"",
-                           (int)tl, p->s + ts);
-        p->heredoc_nl = (size_t)(nl - p->s);
-        body = p->heredoc_nl + 1;
+        p->skip_from = esm_xrealloc(p->skip_from, (p->nskip + 1) * sizeof(size_t));
+        p->skip_to = esm_xrealloc(p->skip_to, (p->nskip + 1) * sizeof(size_t));
+        p->skip_from[p->nskip] = nl_at;
+        p->nskip++;
     }
     size_t line = body;
     esm_buf text = ESM_BUF_INIT;
@@ -432,16 +441,16 @@ static tnode *heredoc(parser *p, size_t at)
         while (i < text.len) {
             const char *e = memchr(t + i, '\n', text.len - i);
             size_t end = e ? (size_t)(e - t) + 1 : text.len;
-            size_t skip = 0;
-            while (skip < min_indent && i + skip < end && (t[i + skip] == ' ' || t[i + skip] == '\t'))
-                skip++;
-            esm_buf_append(&out, t + i + skip, end - i - skip);
+            size_t cut = 0;
+            while (cut < min_indent && i + cut < end && (t[i + cut] == ' ' || t[i + cut] == '\t'))
+                cut++;
+            esm_buf_append(&out, t + i + cut, end - i - cut);
             i = end;
         }
         esm_buf_free(&text);
         text = out;
     }
-    p->heredoc_resume = found;
+    p->skip_to[skip] = found;
     tnode *n;
     if (interpolate)
         n = parse_interp(p, esm_buf_str(&text), text.len, 0, body);
@@ -543,6 +552,18 @@ static size_t interp_var_len(const char *s, size_t len, size_t i, int regex)
         return j - i; /* no subscripts on $1 */
     } else if (s[i] == '$' && c == '&') {
         return 2;
+    } else if (s[i] == '$' && c == '#' && j + 1 < len &&
+               (is_ident_start(s[j + 1]) || s[j + 1] == '{' || s[j + 1] == '$')) {
+        j++;
+        if (s[j] == '{') {
+            size_t e = match_bracket(s, len, j);
+            return e ? e - i : 0;
+        }
+        if (s[j] == '$')
+            j++;
+        while (j < len && is_ident_char(s[j]))
+            j++;
+        return j - i;
     } else {
         return 0;
     }
@@ -554,7 +575,8 @@ static size_t interp_var_len(const char *s, size_t len, size_t i, int regex)
             if (!e || !looks_like_index(s, j, e) || (regex && !first && 0))
                 break;
             j = e;
-        } else if (j < len && s[j] == '{' && !(regex && j + 1 < len && isdigit((unsigned char)s[j + 1]))) {
+        } else if (j < len && s[j] == '{' &&
+                   !(regex && j + 1 < len && isdigit((unsigned char)s[j + 1]))) {
             size_t e = match_bracket(s, len, j);
             if (!e)
                 break;
@@ -585,7 +607,8 @@ static tnode *interp_var(parser *p, const char *s, size_t len, size_t at)
     sub.interp = 1;
     sub.nl = NULL;
     sub.nnl = 0;
-    sub.heredoc_resume = 0;
+    sub.skip_from = sub.skip_to = NULL;
+    sub.nskip = 0;
     int line, col;
     position(p, at, &line, &col);
     sub.line0 = line;
@@ -911,7 +934,8 @@ static tnode *number(parser *p)
     char digits[128];
     size_t nd = 0;
     tnode *n = node_at(p, N_NUM, at);
-    if (s[i] == '0' && i + 1 < p->len && (s[i + 1] == 'x' || s[i + 1] == 'X' || s[i + 1] == 'b' || s[i + 1] == 'B')) {
+    if (s[i] == '0' && i + 1 < p->len &&
+        (s[i + 1] == 'x' || s[i + 1] == 'X' || s[i + 1] == 'b' || s[i + 1] == 'B')) {
         int base = (s[i + 1] == 'x' || s[i + 1] == 'X') ? 16 : 2;
         i += 2;
         uint64_t v = 0;
@@ -998,44 +1022,66 @@ typedef struct builtin_def {
 } builtin_def;
 
 static const builtin_def builtins[] = {
-    {"defined", B_DEFINED, 'u', 0, 1},   {"exists", B_EXISTS, 'u', 1, 1},
-    {"delete", B_DELETE, 'u', 1, 1},     {"keys", B_KEYS, 'u', 1, 1},
-    {"values", B_VALUES, 'u', 1, 1},     {"each", B_EACH, 'u', 1, 1},
-    {"sort", B_SORT, 'b', 0, -1},        {"reverse", B_REVERSE, 'l', 0, -1},
-    {"join", B_JOIN, 'l', 1, -1},        {"split", B_SPLIT, 'l', 0, 3},
-    {"push", B_PUSH, 'l', 1, -1},        {"pop", B_POP, 'u', 1, 1},
-    {"shift", B_SHIFT, 'u', 1, 1},       {"unshift", B_UNSHIFT, 'l', 1, -1},
-    {"scalar", B_SCALAR, 'u', 1, 1},     {"length", B_LENGTH, 'u', 0, 1},
-    {"lc", B_LC, 'u', 0, 1},             {"uc", B_UC, 'u', 0, 1},
-    {"lcfirst", B_LCFIRST, 'u', 0, 1},   {"ucfirst", B_UCFIRST, 'u', 0, 1},
-    {"substr", B_SUBSTR, 'l', 2, 4},     {"index", B_INDEX, 'l', 2, 3},
-    {"rindex", B_RINDEX, 'l', 2, 3},     {"sprintf", B_SPRINTF, 'l', 1, -1},
-    {"grep", B_GREP, 'b', 1, -1},        {"map", B_MAP, 'b', 1, -1},
-    {"abs", B_ABS, 'u', 0, 1},           {"int", B_INT, 'u', 0, 1},
-    {"hex", B_HEX, 'u', 0, 1},           {"oct", B_OCT, 'u', 0, 1},
-    {"ord", B_ORD, 'u', 0, 1},           {"chr", B_CHR, 'u', 0, 1},
-    {"sqrt", B_SQRT, 'u', 0, 1},         {"quotemeta", B_QUOTEMETA, 'u', 0, 1},
-    {"die", B_DIE, 'l', 0, -1},          {"warn", B_WARN, 'l', 0, -1},
-    {"chomp", B_CHOMP, 'u', 0, 1},       {"chop", B_CHOP, 'u', 0, 1},
-    {"undef", B_UNDEF, 'u', 0, 1},       {"ref", B_REF, 'u', 0, 1},
+    {"defined", B_DEFINED, 'u', 0, 1},
+    {"exists", B_EXISTS, 'u', 1, 1},
+    {"delete", B_DELETE, 'u', 1, 1},
+    {"keys", B_KEYS, 'u', 1, 1},
+    {"values", B_VALUES, 'u', 1, 1},
+    {"each", B_EACH, 'u', 1, 1},
+    {"sort", B_SORT, 'b', 0, -1},
+    {"reverse", B_REVERSE, 'l', 0, -1},
+    {"join", B_JOIN, 'l', 1, -1},
+    {"split", B_SPLIT, 'l', 0, 3},
+    {"push", B_PUSH, 'l', 1, -1},
+    {"pop", B_POP, 'u', 1, 1},
+    {"shift", B_SHIFT, 'u', 1, 1},
+    {"unshift", B_UNSHIFT, 'l', 1, -1},
+    {"scalar", B_SCALAR, 'u', 1, 1},
+    {"length", B_LENGTH, 'u', 0, 1},
+    {"lc", B_LC, 'u', 0, 1},
+    {"uc", B_UC, 'u', 0, 1},
+    {"lcfirst", B_LCFIRST, 'u', 0, 1},
+    {"ucfirst", B_UCFIRST, 'u', 0, 1},
+    {"substr", B_SUBSTR, 'l', 2, 4},
+    {"index", B_INDEX, 'l', 2, 3},
+    {"rindex", B_RINDEX, 'l', 2, 3},
+    {"sprintf", B_SPRINTF, 'l', 1, -1},
+    {"grep", B_GREP, 'b', 1, -1},
+    {"map", B_MAP, 'b', 1, -1},
+    {"abs", B_ABS, 'u', 0, 1},
+    {"int", B_INT, 'u', 0, 1},
+    {"hex", B_HEX, 'u', 0, 1},
+    {"oct", B_OCT, 'u', 0, 1},
+    {"ord", B_ORD, 'u', 0, 1},
+    {"chr", B_CHR, 'u', 0, 1},
+    {"sqrt", B_SQRT, 'u', 0, 1},
+    {"quotemeta", B_QUOTEMETA, 'u', 0, 1},
+    {"die", B_DIE, 'l', 0, -1},
+    {"warn", B_WARN, 'l', 0, -1},
+    {"chomp", B_CHOMP, 'u', 0, 1},
+    {"chop", B_CHOP, 'u', 0, 1},
+    {"undef", B_UNDEF, 'u', 0, 1},
+    {"ref", B_REF, 'u', 0, 1},
     {NULL, 0, 0, 0, 0},
 };
 
 /* Words that are Perl but outside the subset, with the reason shown. */
 static const char *const refused_words[] = {
-    "sub",     "eval",    "require", "use",      "no",       "package", "BEGIN",  "END",
-    "system",  "exec",    "fork",    "open",     "close",    "print",   "printf", "say",
-    "unlink",  "rename",  "mkdir",   "rmdir",    "opendir",  "readdir", "chdir",  "kill",
-    "exit",    "sleep",   "local",   "our",      "goto",     "dump",    "wait",   "waitpid",
-    "syscall", "binmode", "select",  "sysopen",  "sysread",  "syswrite", "seek",  "tell",
-    "read",    "eof",     "glob",    "chmod",    "chown",    "symlink", "link",   "utime",
-    "time",    "localtime", "gmtime", "rand",    "srand",    "bless",   "tie",    "untie",
-    "format",  "write",   "pos",     "lock",     "wantarray", "caller", "qr",     "tr",
-    "y",       "study",   "reset",   "pack",     "unpack",   "vec",     "sprintf_", "lstat",
-    "stat",    "readline", "readpipe", "socket", "connect",  "truncate", "fcntl", "ioctl",
-    "flock",   "pipe",    "umask",   "getpwnam", "getgrnam", "getpwuid", "getgrgid", "splice",
-    "wantarray_", "do_",  "last_",   "redo",     "continue", "given",   "when",   "default",
-    "state",   "lcfirst_", "xor",    NULL,
+    "sub",       "eval",     "require",  "use",      "no",         "package", "BEGIN",
+    "END",       "system",   "exec",     "fork",     "open",       "close",   "print",
+    "printf",    "say",      "unlink",   "rename",   "mkdir",      "rmdir",   "opendir",
+    "readdir",   "chdir",    "kill",     "exit",     "sleep",      "local",   "our",
+    "goto",      "dump",     "wait",     "waitpid",  "syscall",    "binmode", "select",
+    "sysopen",   "sysread",  "syswrite", "seek",     "tell",       "read",    "eof",
+    "glob",      "chmod",    "chown",    "symlink",  "link",       "utime",   "time",
+    "localtime", "gmtime",   "rand",     "srand",    "bless",      "tie",     "untie",
+    "format",    "write",    "pos",      "lock",     "wantarray",  "caller",  "qr",
+    "tr",        "y",        "study",    "reset",    "pack",       "unpack",  "vec",
+    "sprintf_",  "lstat",    "stat",     "readline", "readpipe",   "socket",  "connect",
+    "truncate",  "fcntl",    "ioctl",    "flock",    "pipe",       "umask",   "getpwnam",
+    "getgrnam",  "getpwuid", "getgrgid", "splice",   "wantarray_", "do_",     "last_",
+    "redo",      "continue", "given",    "when",     "default",    "state",   "lcfirst_",
+    "xor",       NULL,
 };
 
 static const builtin_def *find_builtin(const char *w, size_t n)
@@ -1072,9 +1118,9 @@ static int term_follows(parser *p)
         return 0;
     if (c == '*' || c == '>' || (c == '!' && peekc(p, 1) == '='))
         return 0;
-    static const char *const stop[] = {"or",    "and",   "if",  "unless", "while", "until",
-                                       "for",   "foreach", "x", "eq",     "ne",    "lt",
-                                       "gt",    "le",    "ge",  "cmp",    "xor",   NULL};
+    static const char *const stop[] = {"or",  "and",     "if", "unless", "while", "until",
+                                       "for", "foreach", "x",  "eq",     "ne",    "lt",
+                                       "gt",  "le",      "ge", "cmp",    "xor",   NULL};
     for (const char *const *w = stop; *w; w++)
         if (looking_at_word(p, *w))
             return 0;
@@ -1203,8 +1249,22 @@ static tnode *scalar_var(parser *p, size_t at)
                 tnode_free(e);
                 return NULL;
             }
-            tnode *d = node1(p, N_RV2SV, at, e);
-            return d;
+            /* ${ expr }[i] and ${ expr }{k} are elements of @{expr} / %{expr} */
+            if (peekc(p, 0) == '[') {
+                p->pos++;
+                tnode *idx = index_expr(p);
+                if (!idx)
+                    return tnode_free(e), NULL;
+                return node2(p, N_ELEM, at, node1(p, N_RV2AV, at, e), idx);
+            }
+            if (peekc(p, 0) == '{') {
+                p->pos++;
+                tnode *k = hash_key(p);
+                if (!k)
+                    return tnode_free(e), NULL;
+                return node2(p, N_HELEM, at, node1(p, N_RV2HV, at, e), k);
+            }
+            return node1(p, N_RV2SV, at, e);
         }
         if (c == '$') {
             p->pos++;
@@ -1214,8 +1274,8 @@ static tnode *scalar_var(parser *p, size_t at)
             /* $$r[0] / $$r{k}: element of the referenced array/hash */
             if (inner->kind == N_ELEM || inner->kind == N_HELEM) {
                 tnode *base = inner->kids[0];
-                inner->kids[0] = node1(p, inner->kind == N_ELEM ? N_RV2AV : N_RV2HV, at,
-                                       node_at(p, N_SVAR, at));
+                inner->kids[0] =
+                    node1(p, inner->kind == N_ELEM ? N_RV2AV : N_RV2HV, at, node_at(p, N_SVAR, at));
                 inner->kids[0]->kids[0]->str = base->str;
                 inner->kids[0]->kids[0]->slen = base->slen;
                 base->str = NULL;
@@ -1429,7 +1489,8 @@ static tnode *block_builtin(parser *p, const builtin_def *b, size_t at)
         }
         add_kid(n, e);
     } else if (is_ident_start(peekc(p, 0)) && !find_builtin(p->s + p->pos, ident_len(p, p->pos)) &&
-               !looking_at_word(p, "keys") && !looking_at_word(p, "values")) {
+               !looking_at_word(p, "qw") && !looking_at_word(p, "q") && !looking_at_word(p, "qq") &&
+               !looking_at_word(p, "my")) {
         tnode_free(n);
         return unsupported(p, at, "sort with a subroutine name");
     }
@@ -1567,8 +1628,11 @@ static tnode *my_decl(parser *p, size_t at)
             tnode_free(n);
             return fail_at(p, vat, "syntax error: bad variable name after my");
         }
-        tnode *v = var_node(p, sigil == '$' ? N_SVAR : sigil == '@' ? N_AVAR : N_HVAR, vat,
-                            esm_xstrndup(p->s + p->pos, l));
+        tnode *v = var_node(p,
+                            sigil == '$'   ? N_SVAR
+                            : sigil == '@' ? N_AVAR
+                                           : N_HVAR,
+                            vat, esm_xstrndup(p->s + p->pos, l));
         v->flags |= F_MYVAR;
         p->pos += l;
         add_kid(n, v);
@@ -2067,7 +2131,8 @@ static tnode *binary_level(parser *p, tnode *(*next)(parser *), const opdef *ops
     return a;
 }
 
-static const opdef mul_ops[] = {{"*", OP_MUL}, {"/", OP_DIV}, {"%", OP_MOD}, {"x", OP_REPEAT}, {NULL, 0}};
+static const opdef mul_ops[] = {
+    {"*", OP_MUL}, {"/", OP_DIV}, {"%", OP_MOD}, {"x", OP_REPEAT}, {NULL, 0}};
 static const opdef add_ops[] = {{"+", OP_ADD}, {"-", OP_SUB}, {".", OP_CONCAT}, {NULL, 0}};
 
 static tnode *parse_mul(parser *p)
@@ -2124,12 +2189,11 @@ static tnode *parse_shift(parser *p)
     return a;
 }
 
-static const opdef rel_ops[] = {{"<=>", 0},       {"<=", OP_NUM_LE}, {">=", OP_NUM_GE},
-                                {"<", OP_NUM_LT}, {">", OP_NUM_GT},  {"lt", OP_STR_LT},
-                                {"gt", OP_STR_GT}, {"le", OP_STR_LE}, {"ge", OP_STR_GE},
-                                {NULL, 0}};
-static const opdef eq_ops[] = {{"==", OP_NUM_EQ},  {"!=", OP_NUM_NE},  {"<=>", OP_NUM_CMP},
-                               {"eq", OP_STR_EQ},  {"ne", OP_STR_NE},  {"cmp", OP_STR_CMP},
+static const opdef rel_ops[] = {
+    {"<=>", 0},        {"<=", OP_NUM_LE}, {">=", OP_NUM_GE}, {"<", OP_NUM_LT},  {">", OP_NUM_GT},
+    {"lt", OP_STR_LT}, {"gt", OP_STR_GT}, {"le", OP_STR_LE}, {"ge", OP_STR_GE}, {NULL, 0}};
+static const opdef eq_ops[] = {{"==", OP_NUM_EQ}, {"!=", OP_NUM_NE}, {"<=>", OP_NUM_CMP},
+                               {"eq", OP_STR_EQ}, {"ne", OP_STR_NE}, {"cmp", OP_STR_CMP},
                                {NULL, 0}};
 
 static tnode *parse_rel(parser *p)
@@ -2262,9 +2326,9 @@ static tnode *parse_ternary(parser *p)
 }
 
 static const opdef assign_ops[] = {
-    {"**=", OP_POW},       {"||=", OP_OR_ASSIGN}, {"&&=", OP_AND_ASSIGN}, {"//=", OP_DOR_ASSIGN},
-    {".=", OP_CONCAT},     {"+=", OP_ADD},        {"-=", OP_SUB},         {"*=", OP_MUL},
-    {"/=", OP_DIV},        {"%=", OP_MOD},        {"x=", OP_REPEAT},      {NULL, 0},
+    {"**=", OP_POW},   {"||=", OP_OR_ASSIGN}, {"&&=", OP_AND_ASSIGN}, {"//=", OP_DOR_ASSIGN},
+    {".=", OP_CONCAT}, {"+=", OP_ADD},        {"-=", OP_SUB},         {"*=", OP_MUL},
+    {"/=", OP_DIV},    {"%=", OP_MOD},        {"x=", OP_REPEAT},      {NULL, 0},
 };
 
 static tnode *parse_assign(parser *p)
@@ -2587,8 +2651,8 @@ static tnode *parse_statement(parser *p)
         size_t after = p->pos + wl;
         while (after < p->len && (p->s[after] == ' ' || p->s[after] == '\t'))
             after++;
-        if (after < p->len && p->s[after] == ':' && !(after + 1 < p->len && p->s[after + 1] == ':') &&
-            isupper((unsigned char)w[0]))
+        if (after < p->len && p->s[after] == ':' &&
+            !(after + 1 < p->len && p->s[after + 1] == ':') && isupper((unsigned char)w[0]))
             return unsupported(p, at, "statement label");
     }
     tnode *e = parse_expr(p);
@@ -2692,6 +2756,8 @@ tnode *tmpl_parse(const char *code, size_t len, const char *filename, int line, 
     }
     tnode *root = parse_stmts(&p, 0);
     free(p.nl);
+    free(p.skip_from);
+    free(p.skip_to);
     if (p.failed) {
         tnode_free(root);
         return NULL;

@@ -77,8 +77,8 @@ int tmpl_split(const char *src, size_t len, const char *filename, tmpl_piece **p
             if (depth < 0) {
                 esm_buf_free(&cur);
                 tmpl_pieces_free(v, n);
-                return esm_err_set(err, ESM_E_INVALID, "%s:%d:%d: unmatched close brace",
-                                   filename, line, col);
+                return esm_err_set(err, ESM_E_INVALID, "%s:%d:%d: unmatched close brace", filename,
+                                   line, col);
             }
             if (depth == 0) {
                 piece_push(&v, &n, &cap, 1, &cur, prog_line, prog_col);
@@ -103,8 +103,8 @@ int tmpl_split(const char *src, size_t len, const char *filename, tmpl_piece **p
         esm_buf_free(&cur);
         tmpl_pieces_free(v, n);
         return esm_err_set(err, ESM_E_INVALID,
-                           "%s:%d:%d: end of data inside program text that began here",
-                           filename, prog_line, prog_col - 1);
+                           "%s:%d:%d: end of data inside program text that began here", filename,
+                           prog_line, prog_col - 1);
     }
     piece_push(&v, &n, &cap, 0, &cur, line, 0);
     esm_buf_free(&cur);

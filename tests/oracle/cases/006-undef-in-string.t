@@ -1,0 +1,1 @@
+[{ my $u; "a${u}b" }] [{ $nosuch }] [{ undef }] [{ $nosuch{x} }]

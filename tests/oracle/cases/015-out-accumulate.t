@@ -1,0 +1,1 @@
+{ $OUT .= "line $_\n" for 1..3; }{ $OUT = ''; 'ignored' }[{ $OUT .= 'a'; 'b' }]

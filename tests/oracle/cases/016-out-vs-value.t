@@ -1,0 +1,1 @@
+{ $OUT = 'x'; my $OUT = 'y'; 'z' }|{ 'value' }|{ $OUT = undef; 'v2' }

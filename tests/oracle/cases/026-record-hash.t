@@ -1,0 +1,5 @@
+Domain: {$DomainName}
+SSH port: { $sshd{TCPPort} }
+SSH status: { $sshd{'status'} } / { $sshd{"access"} }
+Type: { $sshd{type} }
+Missing: [{ $sshd{NoSuchProp} }]

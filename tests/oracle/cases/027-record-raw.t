@@ -1,0 +1,4 @@
+{ $sshd }
+{ $ldap }
+{ $DomainName }
+[{ $EmptyType }]

@@ -1,0 +1,1 @@
+[{ scalar(keys %DomainName) }] [{ $DomainName{type} }] [{ scalar(keys %ldap) }]

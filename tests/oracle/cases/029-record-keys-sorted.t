@@ -1,0 +1,2 @@
+{ join(',', sort keys %qpsmtpd) }
+{ join(',', map { "$_=$qpsmtpd{$_}" } sort keys %qpsmtpd) }

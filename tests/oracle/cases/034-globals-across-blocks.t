@@ -1,0 +1,2 @@
+{ $counter = 1; '' }{ $counter++ }{ $counter }
+{ my $lex = 5; '' }[{ $lex }]

@@ -1,0 +1,3 @@
+text \{ not code \} and \\{ 'code' } end
+{ '\{' . '\}' }
+back\slash\n stays

@@ -1,0 +1,8 @@
+line1
+{ '' }
+line3
+  { 'indented' }  
+{
+  'multi-line block'
+}
+end

@@ -1,0 +1,12 @@
+{ <<EOT
+heredoc $DomainName
+EOT
+}
+{ <<"Q" . 'after'
+quoted $SystemName
+Q
+}
+{ <<'RAW'
+raw $DomainName \n
+RAW
+}

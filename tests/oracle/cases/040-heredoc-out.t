@@ -1,0 +1,8 @@
+{
+    $OUT .= <<HERE;
+port $sshd{TCPPort}
+HERE
+    $OUT .= <<HERE;
+status $sshd{status}
+HERE
+}

@@ -1,0 +1,2 @@
+{ 'single $DomainName \n \' \\ ' }
+{ q(paren (nested) q) } { q{brace} } { qq<angle $SystemName> }

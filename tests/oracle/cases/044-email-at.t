@@ -1,0 +1,1 @@
+{ "admin@example.com" } { 'admin@example.com' }

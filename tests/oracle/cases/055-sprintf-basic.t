@@ -1,0 +1,1 @@
+{ sprintf('%s-%s', 'a', 'b') } { sprintf('%03d', 7) } { sprintf('%.3s', 'abcdef') } { sprintf('%%') } { sprintf('%5.1f', 2.25) } { sprintf('%X', 3054) } { sprintf('%+d', 5) } { sprintf('%g', 0.0001) } { sprintf('%-4d|', 3) } { sprintf('%c', 65) }

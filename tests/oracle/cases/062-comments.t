@@ -1,0 +1,6 @@
+{ 'value' # trailing comment
+}
+{ # only a comment
+}
+{ my $x = 1; # comment with } brace? no, balanced {
+$x }

@@ -1,0 +1,3 @@
+{ return 'early'; 'late' }
+[{ return; }]
+{ $OUT = 'out wins'; return 'ret' }

@@ -1,0 +1,1 @@
+a{ next; }b{ 'kept' }c

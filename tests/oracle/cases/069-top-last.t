@@ -1,0 +1,1 @@
+before{ 'x' }{ last; }after{ 'never' }

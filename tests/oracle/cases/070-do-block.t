@@ -1,0 +1,2 @@
+{ my $v = do { 1; 2; 'three' }; $v }
+{ do { 'inner' } }

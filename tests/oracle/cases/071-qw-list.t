@@ -1,0 +1,2 @@
+{ my @l = qw(one two   three); scalar(@l) . ":$l[2]" }
+{ join '+', qw/a b/ }

@@ -1,0 +1,1 @@
+[{ $smtpd{Multi} }] [{ $smtpd{Empty} }] [{ $smtpd{Banner} }] [{ $smtpd{Count} || 'none' }]

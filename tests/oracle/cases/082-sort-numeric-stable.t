@@ -1,0 +1,1 @@
+{ join ' ', sort { length($a) <=> length($b) } qw(ccc a bb aa b c) }

@@ -1,0 +1,1 @@
+{ my %h = (a => 1); join ',', values %h } { my @a = qw(x y); join ',', keys @a }

@@ -1,0 +1,1 @@
+{ unless ($sshd{status} eq 'enabled') { 'off' } else { 'on' } }

@@ -1,0 +1,1 @@
+{ my @args = ('x', 3); sprintf '%s=%d', @args }

@@ -1,0 +1,1 @@
+{ "\U$SystemName\E and \u$DomainName and \LABC\E" }

@@ -1,0 +1,1 @@
+{ ${'httpd-e-smith'}{TCPPort} } { ${"httpd-e-smith"}{status} } { ${'httpd-e-smith'} }

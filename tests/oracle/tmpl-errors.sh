@@ -1,0 +1,72 @@
+#!/bin/sh
+# What the template engine refuses: every construct outside the subset and
+# every syntax error gives one located line "FILE:LINE:COL: ..." and a
+# non-zero exit, with nothing printed on stdout; runaway fragments stop.
+. "${ESMITH_SRC:-.}/tests/lib.sh"
+render="$TOP/$O/helpers/render"
+f="$T_TMP/frag"
+cp "$TOP/tests/oracle/oracle.db" "$T_TMP/configuration"
+
+# refused NAME FRAGMENT EXPECTED-MESSAGE (after "frag:")
+refused() {
+    printf '%s' "$2" >"$f"
+    if "$render" --db "$T_TMP/configuration" "$f" >"$T_TMP/out" 2>"$T_TMP/err"; then
+        not_ok "$1: accepted"
+        return
+    fi
+    check_eq "$1" "$f:$3" "$(cat "$T_TMP/err")"
+    check_eq "$1: no output" "" "$(cat "$T_TMP/out")"
+}
+
+refused backticks 'x{ `id` }' '1:4: unsupported Perl: backticks'
+refused qx 'x{ qx(id) }' '1:4: unsupported Perl: qx (command execution)'
+refused system '{ system("id") }' '1:3: unsupported Perl: system'
+refused exec '{
+  exec "/bin/sh" }' '2:3: unsupported Perl: exec'
+refused open '{ open(my $fh, "<", "/etc/passwd") }' '1:3: unsupported Perl: open'
+refused sub '{ sub f { 1 } f() }' '1:3: unsupported Perl: sub'
+refused eval '{ eval { 1 } }' '1:3: unsupported Perl: eval'
+refused require '{ require POSIX; }' '1:3: unsupported Perl: require'
+refused use-module '{ use POSIX; }' '1:3: unsupported Perl: use POSIX'
+refused print '{ print "x" }' '1:3: unsupported Perl: print'
+refused file-test '{ -e "/etc/passwd" }' '1:3: unsupported Perl: file test -e'
+refused readline '{ <STDIN> }' '1:3: unsupported Perl: <FILEHANDLE> read'
+refused local '{ local $x = 1 }' '1:3: unsupported Perl: local'
+refused unknown-function '{ frobnicate(1) }' "1:3: unsupported Perl: call of unknown function or bareword 'frobnicate'"
+refused bitwise '{ 1 | 2 }' '1:5: unsupported Perl: bitwise operator | or ^'
+refused tr '{ $x =~ tr/a/b/ }' '1:9: unsupported Perl: tr'
+refused subst-e '{ $x =~ s/a/b/e }' '1:9: unsupported Perl: regex modifier /e'
+refused class-method '{ esmith::AccountsDB->open }' '1:23: unsupported Perl: class method esmith::AccountsDB->open'
+refused db-write '{ $DB->get("sshd")->set_prop("x", 1) }' '1:21: unsupported Perl: ->set_prop (a template cannot change the database)'
+refused ref-as-string '{ [1] }' '1:2: unsupported Perl: block value is a reference or object (Perl prints an address)'
+refused flip-flop '{ my $x = (1..2) ? 1 : 0; }' '1:13: unsupported Perl: .. in scalar context (flip-flop)'
+
+# syntax errors
+refused unbalanced-close 'a } b' '1:3: unmatched close brace'
+refused unbalanced-open 'a { b' '1:3: end of data inside program text that began here'
+refused missing-paren '{ if (1 { 2 } }' "1:9: syntax error: expected ')' near '{ 2 } ;
+;'"
+refused heredoc-terminator '{ <<EOT
+text
+EOT}' '1:3: syntax error: can'"'"'t find heredoc terminator "EOT"'
+refused octal '{ 089 }' "1:4: Illegal octal digit '8'"
+
+# runtime errors, located
+refused die '{ die "no way" }' '1:3: died: no way at '"$f"' line 1.'
+refused division-by-zero '{ my $z = 0; 1 / $z }' '1:16: Illegal division by zero'
+refused method-on-undef '{ $DB->get("x")->prop("y") }' '1:18: Can'"'"'t call method "prop" on an undefined value'
+
+# runaway fragments stop
+refused endless-while '{ while (1) { } }' '1:3: iteration budget exhausted (a loop that does not end?)'
+refused endless-for '{ for (my $i = 0; ; $i++) { } }' '1:3: iteration budget exhausted (a loop that does not end?)'
+refused huge-string '{ my $s = "x" x 100000000 }' '1:15: string size limit exceeded'
+deep=$(awk 'BEGIN { for (i = 0; i < 300; i++) printf "("; printf "1"; for (i = 0; i < 300; i++) printf ")" }')
+printf '{ %s }' "$deep" >"$f"
+check_fails "deep nesting refused" "$render" "$f"
+cp "$T_TMP/err" "$T_TMP/deep.err"
+check "deep nesting: message" grep -q 'nested too deeply' "$T_TMP/deep.err"
+
+# an error leaves earlier output unprinted (the caller's buffer untouched)
+printf 'a{ 1 }b{ die "x\\n" }' >"$f"
+check_fails "error after output" "$render" "$f"
+check_eq "error after output: nothing printed" "" "$(cat "$T_TMP/out")"

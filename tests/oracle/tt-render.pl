@@ -1,0 +1,92 @@
+#!/usr/bin/perl
+# tt-render.pl [--db FLATFILE] [--event NAME] FRAGMENT... - the oracle of
+# the template engine: renders the fragments in order with Debian's
+# Text::Template, all in one package, and prints the concatenation.
+#
+# The variables are those e-smith gives every fragment: for each record
+# of the db, $key (the raw value) and %key (props plus type, only when the
+# record has props); $DB, a configuration database object with get,
+# get_prop and get_value whose records answer key, prop, value and props;
+# $EVENT during an event. A fragment error prints the error and exits 1.
+use strict;
+use warnings;
+use Text::Template;
+
+package esmith::DB::db::Record;
+
+sub new { my ($class, $key, $type, $props) = @_; bless { key => $key, type => $type, props => $props }, $class }
+sub key   { $_[0]{key} }
+sub value { $_[0]{type} }
+sub prop {
+    my ($self, $p) = @_;
+    return $self->{type} if $p eq 'type' && !exists $self->{props}{type};
+    return $self->{props}{$p};
+}
+sub props { my $self = shift; my %h = (type => $self->{type}, %{ $self->{props} }); return %h }
+
+package esmith::ConfigDB;
+
+sub new { my ($class, $records) = @_; bless { records => $records }, $class }
+sub get {
+    my ($self, $key) = @_;
+    my $r = $self->{records}{$key} or return undef;
+    return esmith::DB::db::Record->new($key, $r->{type}, $r->{props});
+}
+sub get_value { my ($self, $key) = @_; my $r = $self->{records}{$key} or return undef; $r->{type} }
+sub get_prop {
+    my ($self, $key, $prop) = @_;
+    my $rec = $self->get($key) or return undef;
+    return $rec->prop($prop);
+}
+
+package main;
+
+my ($dbfile, $event);
+while (@ARGV && $ARGV[0] =~ /^--/) {
+    my $opt = shift @ARGV;
+    if    ($opt eq '--db')    { $dbfile = shift @ARGV }
+    elsif ($opt eq '--event') { $event  = shift @ARGV }
+    else                      { die "tt-render: unknown option $opt\n" }
+}
+my $pkg = 'esmith::__TEMPLATE__';
+my %records;
+if (defined $dbfile) {
+    open(my $fh, '<', $dbfile) or die "tt-render: $dbfile: $!\n";
+    while (my $line = <$fh>) {
+        chomp $line;
+        next if $line =~ /^\s*(#|$)/;
+        my ($key, $value) = split /=/, $line, 2;
+        next unless defined $value;
+        $value =~ s/\\n/\n/g;
+        my ($type, @pv) = split /(?<!\\)\|/, $value, -1;
+        s/\\\|/|/g for @pv;
+        my %props = @pv;
+        $records{$key} = { raw => $value, type => $type, props => \%props };
+        no strict 'refs';
+        ${"${pkg}::$key"} = $value;
+        %{"${pkg}::$key"} = (type => $type, %props) if @pv;
+    }
+    no strict 'refs';
+    ${"${pkg}::DB"} = esmith::ConfigDB->new(\%records);
+}
+if (defined $event) {
+    no strict 'refs';
+    ${"${pkg}::EVENT"} = $event;
+}
+
+$SIG{__WARN__} = sub { print STDERR "WARNING: $_[0]" };
+my $out = '';
+for my $file (@ARGV) {
+    my $t = Text::Template->new(TYPE => 'FILE', SOURCE => $file)
+      or die "tt-render: $Text::Template::ERROR\n";
+    my $failed;
+    my $text = $t->fill_in(PACKAGE => $pkg, BROKEN => sub {
+        my %a = @_;
+        $failed = "ERROR in $file: Program fragment delivered error <<$a{error}>> at template line $a{lineno}";
+        return undef;
+    });
+    if ($failed) { chomp $failed; print STDERR "$failed\n"; exit 1 }
+    die "tt-render: $Text::Template::ERROR\n" unless defined $text;
+    $out .= $text;
+}
+print $out;
