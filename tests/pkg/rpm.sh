@@ -168,6 +168,10 @@ fi
 ESMITH_ROOT=$U
 export ESMITH_ROOT
 S=$U/sbin/e-smith
+# Only the package's tools: actions find their helpers through PATH (on a
+# server /sbin/e-smith), never this checkout's build/bin.
+PATH="$S:$(echo "$PATH" | sed "s|$BIN:||")"
+export PATH
 rendered=$U/var/service/qpsmtpd/config/peers/0
 check "signal-event post-upgrade" "$S/signal-event" post-upgrade
 check_eq "post-upgrade applied the qpsmtpd defaults" "enabled" "$("$S/config" getprop qpsmtpd status 2>&1)"
@@ -187,6 +191,7 @@ check "the package has a %post scriptlet" test -s "$T_TMP/post.sh"
 U2=$T_TMP/post
 unpack "$U2"
 ESMITH_ROOT=$U2
+PATH="$U2/sbin/e-smith:$PATH"
 check "%post on an unconfigured root succeeds" sh "$T_TMP/post.sh" 1
 check "%post on an unconfigured root creates no database" test ! -e "$U2/home/e-smith/db/configuration"
 "$U2/sbin/e-smith/config" set SystemName testbox >/dev/null 2>&1
