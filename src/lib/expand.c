@@ -578,8 +578,10 @@ int esm_expand(const char *path, const struct esm_expand_opts *opts, esm_db *con
         return -1;
 
     esm_meta meta = ESM_META_INIT;
-    if (esm_meta_load(&meta, path, err) < 0)
+    if (esm_meta_load(&meta, path, err) < 0) {
+        esm_meta_free(&meta);
         return -1;
+    }
     for (size_t i = 0; meta.unknown_keys && meta.unknown_keys[i]; i++)
         emit(&run, ESM_EXPAND_WARNING,
              "WARNING: Unknown parameter '%s' in templates.metadata for %s", meta.unknown_keys[i],
