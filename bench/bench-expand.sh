@@ -11,7 +11,7 @@ TOP=$(pwd)
 BIN="$TOP/$O/bin"
 RUNS=${RUNS:-200}
 PERL_RUNS=${PERL_RUNS:-20}
-DRIVER="$TOP/tests/oracle/tt-render.pl"
+DRIVER=${DRIVER:-"$TOP/tests/oracle/tt-render.pl"}
 [ -x "$BIN/expand-template" ] || { echo "bench-expand: build first ($BIN/expand-template missing)"; exit 1; }
 [ -f "$DRIVER" ] || { echo "bench-expand: oracle driver $DRIVER missing"; exit 1; }
 
