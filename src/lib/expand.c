@@ -635,9 +635,11 @@ int esm_expand(const char *path, const struct esm_expand_opts *opts, esm_db *con
              output, run.warnings, run.warnings == 1 ? "" : "s");
 
     /* An existing target keeps its owner and mode (the admin may have
-     * changed them); metadata and the defaults are for a new file. */
-    uid_t uid = 0;
-    gid_t gid = 0;
+     * changed them); metadata and the defaults are for a new file. The
+     * default owner is root, who runs this on a server; anyone else (a
+     * test under $ESMITH_ROOT) cannot give files away and keeps them. */
+    uid_t uid = geteuid() == 0 ? 0 : geteuid();
+    gid_t gid = geteuid() == 0 ? 0 : getegid();
     mode_t mode = 0644;
     if (t.exists) {
         if (target_read(&t, err) < 0)

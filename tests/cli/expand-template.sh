@@ -115,3 +115,19 @@ check "code: expand" expand-template /etc/code
 check_eq "code: a global crosses fragments" "shared=from 10" "$(sed -n 3p "$ROOT/etc/code")"
 check_eq "code: warn on stderr" "WARNING in /etc/e-smith/templates/etc/code/30warn: careful" \
     "$(grep '^WARNING in' "$T_TMP/err")"
+
+# Not root (a developer under $ESMITH_ROOT): a new file is the caller's own,
+# since only root could give it to root.
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null 2>&1; then
+    nr="$T_TMP/nonroot"
+    mkdir -p "$nr/etc/e-smith/templates/etc/mine"
+    echo "mine" >"$nr/etc/e-smith/templates/etc/mine/10"
+    chmod 755 "$T_TMP"
+    chown -R 65534:65534 "$nr"
+    check "non-root: expands a new file" setpriv --reuid=65534 --regid=65534 --clear-groups \
+        env ESMITH_ROOT="$nr" "$BIN/expand-template" /etc/mine
+    check_eq "non-root: the file is the caller's" "65534:65534 mine" \
+        "$(stat -c '%u:%g' "$nr/etc/mine") $(cat "$nr/etc/mine")"
+else
+    echo "ok - non-root expansion # SKIP needs root and setpriv"
+fi
