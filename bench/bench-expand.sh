@@ -4,13 +4,13 @@
 # compare/write), versus the same fragments through Debian's Text::Template
 # in Perl (the oracle driver tests/oracle/tt-render.pl). Prints ms per
 # expansion for both and the ratio. Figures, not pass/fail.
-#   RUNS=N (default 200) C runs; PERL_RUNS=N (default 20) Perl runs.
+#   RUNS=N (default 200) C runs; PERL_RUNS=N (default 30) Perl runs.
 set -eu
 O=${O:-build}
 TOP=$(pwd)
 BIN="$TOP/$O/bin"
 RUNS=${RUNS:-200}
-PERL_RUNS=${PERL_RUNS:-20}
+PERL_RUNS=${PERL_RUNS:-30}
 DRIVER=${DRIVER:-"$TOP/tests/oracle/tt-render.pl"}
 [ -x "$BIN/expand-template" ] || { echo "bench-expand: build first ($BIN/expand-template missing)"; exit 1; }
 [ -f "$DRIVER" ] || { echo "bench-expand: oracle driver $DRIVER missing"; exit 1; }
@@ -80,40 +80,42 @@ else
     echo "outputs: DIFFER (the comparison below is not meaningful)"
 fi
 
-now_ns() { date +%s%N; }
-t0=$(now_ns)
-n=0
-while [ $n -lt "$RUNS" ]; do
-    "$BIN/expand-template" /etc/bench.conf
-    n=$((n + 1))
-done
-t1=$(now_ns)
-# The same with a change to write each time (temp file, fsync, rename).
-n=0
-while [ $n -lt "$RUNS" ]; do
-    echo "x" >>"$ROOT/etc/bench.conf"
-    "$BIN/expand-template" /etc/bench.conf
-    n=$((n + 1))
-done
-t2=$(now_ns)
-n=0
-while [ $n -lt "$RUNS" ]; do
-    echo "x" >>"$ROOT/etc/bench.conf"
-    n=$((n + 1))
-done
-t3=$(now_ns)
-frags=$(ls "$tdir" | grep -v template-begin | sed "s|^|$tdir/|")
-n=0
-while [ $n -lt "$PERL_RUNS" ]; do
-    perl "$DRIVER" --db "$ROOT/home/e-smith/db/configuration" "$tdir/template-begin" $frags >/dev/null
-    n=$((n + 1))
-done
-t4=$(now_ns)
+# median_us RUNS DIRTY cmd...: median wall time of RUNS runs of cmd, in
+# microseconds, then that of /bin/true run alternately with it (the load
+# of the shared machine drifts; alternating keeps them comparable). DIRTY
+# (a file or -) is appended to before each run, outside the timing, so the
+# expansion really rewrites it.
+median_us() {
+    perl -MTime::HiRes=time -e '
+        my ($runs, $dirty) = splice @ARGV, 0, 2; my (@t, @base);
+        open my $report, ">&", \*STDOUT or die;
+        open STDOUT, ">", "/dev/null";
+        sub run1 { my $t0 = time; my $pid = fork // die;
+            if (!$pid) { exec @_ or exit 127 }
+            waitpid $pid, 0; die "failed: @_\n" if $?; time - $t0 }
+        for (1 .. $runs) {
+            if ($dirty ne "-") { open my $f, ">>", $dirty or die; print $f "x\n"; close $f }
+            push @t, run1(@ARGV);
+            push @base, run1("/bin/true");
+        }
+        my $median = sub { my @s = sort { $a <=> $b } @_; 1e6 * $s[$#s / 2] };
+        printf $report "%.0f %.0f\n", $median->(@t), $median->(@base);' "$@"
+}
 
-awk -v c=$((t1 - t0)) -v w=$((t2 - t1 - (t3 - t2))) -v p=$((t4 - t3)) -v r="$RUNS" -v pr="$PERL_RUNS" 'BEGIN {
-    cm = c / r / 1e6; wm = w / r / 1e6; pm = p / pr / 1e6
-    printf "expand-template (unchanged target): %.2f ms per expansion (%d runs)\n", cm, r
-    printf "expand-template (target rewritten): %.2f ms per expansion\n", wm
-    printf "Text::Template (tt-render.pl):      %.2f ms per expansion (%d runs)\n", pm, pr
-    printf "ratio: %.1fx faster (unchanged), %.1fx (rewritten)\n", pm / cm, pm / wm
+frags=$(ls "$tdir" | grep -v template-begin | sed "s|^|$tdir/|")
+set -- $(median_us "$RUNS" - "$BIN/expand-template" /etc/bench.conf)
+same=$1 true_us=$2
+set -- $(median_us "$RUNS" "$ROOT/etc/bench.conf" "$BIN/expand-template" /etc/bench.conf)
+rewritten=$1
+# shellcheck disable=SC2086
+set -- $(median_us "$PERL_RUNS" - perl "$DRIVER" --db "$ROOT/home/e-smith/db/configuration" \
+    "$tdir/template-begin" $frags)
+perl_us=$1
+
+awk -v c="$same" -v w="$rewritten" -v p="$perl_us" -v t="$true_us" 'BEGIN {
+    printf "median wall time per expansion, whole process (/bin/true: %.2f ms):\n", t / 1000
+    printf "  expand-template, target unchanged:  %6.2f ms\n", c / 1000
+    printf "  expand-template, target rewritten:  %6.2f ms\n", w / 1000
+    printf "  Text::Template (tt-render.pl):      %6.2f ms\n", p / 1000
+    printf "ratio: %.1fx faster (unchanged), %.1fx (rewritten)\n", p / c, p / w
 }'
