@@ -113,15 +113,16 @@ static char *resolve_path(const char *name_or_path)
 }
 
 /* Opens the existing TDB: read-write when we may (so reads take TDB's
- * record locks and never see a commit half done), else read-only.
+ * record locks and never see a commit half done), else read-only. Never
+ * through a symlink (libtdb may write to what it opens: recovery).
  * Returns 1 when open, 0 when there is none, -1 on error. */
 static int attach_tdb(esm_db *db, esm_err *err)
 {
     db->tdb_writable = 1;
-    db->tdb = tdb_open(db->tdb_path, 0, TDB_DEFAULT, O_RDWR, 0);
+    db->tdb = tdb_open(db->tdb_path, 0, TDB_DEFAULT, O_RDWR | O_NOFOLLOW, 0);
     if (db->tdb == NULL && (errno == EACCES || errno == EROFS || errno == EPERM)) {
         db->tdb_writable = 0;
-        db->tdb = tdb_open(db->tdb_path, 0, TDB_DEFAULT, O_RDONLY, 0);
+        db->tdb = tdb_open(db->tdb_path, 0, TDB_DEFAULT, O_RDONLY | O_NOFOLLOW, 0);
     }
     if (db->tdb != NULL)
         return 1;

@@ -292,10 +292,12 @@ int esm_flat_lock(const char *lock_path, int how, const char *name, esm_err *err
 {
     for (int attempt = 0; attempt < 1000; attempt++) {
         /* ">>" like the Perl tools; read-only when we may not create or
-         * write it (a reader on a read-only system still serialises). */
-        int fd = open(lock_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0666);
+         * write it (a reader on a read-only system still serialises).
+         * Never through a symlink: one planted there would make root
+         * create a file wherever it points. */
+        int fd = open(lock_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0666);
         if (fd < 0 && (errno == EACCES || errno == EROFS))
-            fd = open(lock_path, O_RDONLY | O_CLOEXEC);
+            fd = open(lock_path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
         if (fd < 0)
             return esm_err_sys(err, errno, "%s: cannot open lock %s", name,
                                esm_path_unroot(lock_path));
