@@ -32,6 +32,7 @@ LIBS = -ltdb -lexpat -lpcre2-8 -lm
 
 PREFIX_SBIN = /sbin/e-smith
 MANDIR = /usr/share/man
+BASHCOMPDIR = /usr/share/bash-completion/completions
 DESTDIR ?=
 
 LIB_SRC = $(sort $(wildcard src/lib/*.c))
@@ -124,6 +125,8 @@ install: all
 	for m in man/*.[0-9]; do \
 	  install -m 0644 $$m $(DESTDIR)$(MANDIR)/man$${m##*.}/$$(basename $$m); done
 	ln -sf db.8 $(DESTDIR)$(MANDIR)/man8/config.8
+	install -D -m 0644 completion/db.bash $(DESTDIR)$(BASHCOMPDIR)/db
+	ln -sf db $(DESTDIR)$(BASHCOMPDIR)/config
 
 # The binary RPM and the SRPM from this checkout, into $(O)/rpm/ (see
 # spec/make-rpm.sh and README "Packaging"). Needs no build first.

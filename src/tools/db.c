@@ -15,6 +15,7 @@
 #include "db.h"
 
 #include "buf.h"
+#include "schema.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,6 +48,8 @@ static void usage(const char *prog)
         "getprop key prop",
         "setprop key prop1 val1 [prop2 val2] [prop3 val3] ...",
         "delprop key prop1 [prop2] [prop3] ...",
+        "describe key [prop]",
+        "check [key]",
     };
     fprintf(stderr, "usage:\n");
     for (size_t i = 0; i < sizeof lines / sizeof *lines; i++)
@@ -357,6 +360,17 @@ static int cmd_printjson(struct cli *c, int argc, char **argv)
  * BUILD_REFUSED after the builder printed why). */
 typedef int (*build_fn)(struct cli *c, int argc, char **argv);
 
+/* Each line of warnings as "PROG: warning: LINE" on stderr. */
+static void print_warnings(struct cli *c, const esm_buf *warnings)
+{
+    const char *line = esm_buf_str(warnings);
+    while (*line) {
+        size_t n = strcspn(line, "\n");
+        fprintf(stderr, "%s: warning: %.*s\n", c->prog, (int)n, line);
+        line += n + (line[n] == '\n');
+    }
+}
+
 /* Message already printed by the builder: exit 1, nothing changed. */
 #define BUILD_REFUSED 2
 
@@ -364,15 +378,32 @@ static int run_write(struct cli *c, build_fn build, int argc, char **argv)
 {
     if (esm_db_transaction_start(c->db, &c->err) != 0)
         return fail(c);
+    char *key = esm_xstrdup(argv[0]);
+    esm_schema_guard *guard = esm_schema_guard_begin(c->db, lookup_key(key), &c->err);
+    free(key);
+    if (guard == NULL) {
+        esm_db_transaction_cancel(c->db);
+        return fail(c);
+    }
     int rc = build(c, argc, argv);
     if (rc != 0) {
+        esm_schema_guard_free(guard);
         esm_db_transaction_cancel(c->db);
         return rc < 0 ? fail(c) : 1;
     }
-    /* Checks of the pending records (schemas) go here: esm_db_get sees
-     * them; on refusal cancel the transaction and exit 1. */
-    if (esm_db_transaction_commit(c->db, &c->err) != 0)
+    /* The schema judges the pending record (esm_db_get sees it); on
+     * refusal nothing is written. Warnings are for a write that happened. */
+    esm_buf warnings = ESM_BUF_INIT;
+    rc = esm_schema_guard_check(guard, &warnings, &c->err);
+    esm_schema_guard_free(guard);
+    if (rc != 0 || esm_db_transaction_commit(c->db, &c->err) != 0) {
+        if (rc != 0)
+            esm_db_transaction_cancel(c->db);
+        esm_buf_free(&warnings);
         return fail(c);
+    }
+    print_warnings(c, &warnings);
+    esm_buf_free(&warnings);
     return 0;
 }
 
@@ -532,6 +563,47 @@ static int cmd_delprop(struct cli *c, int argc, char **argv)
     return run_write(c, build_delprop, argc, argv);
 }
 
+/* ---- schemas ---- */
+
+/* describe KEY [PROP]; `describe --complete KEY [PROP]` prints prop names
+ * or allowed values one a line, for the bash completion. */
+static int cmd_describe(struct cli *c, int argc, char **argv)
+{
+    int complete = strcmp(argv[0], "--complete") == 0;
+    if (complete) {
+        argc--;
+        argv++;
+    }
+    if (argc < 1 || argc > 2) {
+        usage(c->prog);
+        return EXIT_USAGE;
+    }
+    esm_buf out = ESM_BUF_INIT;
+    const char *prop = argc > 1 ? argv[1] : NULL;
+    int rc = complete ? esm_schema_complete(c->db, lookup_key(argv[0]), prop, &out, &c->err)
+                      : esm_schema_describe(c->db, lookup_key(argv[0]), prop, &out, &c->err);
+    if (rc == 0)
+        fwrite(out.data, 1, out.len, stdout);
+    esm_buf_free(&out);
+    return rc == 0 ? 0 : fail(c);
+}
+
+/* check [KEY]: problems one a line on stdout, exit 1 when any is an error. */
+static int cmd_check(struct cli *c, int argc, char **argv)
+{
+    if (argc > 1) {
+        usage(c->prog);
+        return EXIT_USAGE;
+    }
+    esm_buf report = ESM_BUF_INIT;
+    int errors = esm_schema_check_db(c->db, argc ? lookup_key(argv[0]) : NULL, &report, &c->err);
+    fwrite(report.data, 1, report.len, stdout);
+    esm_buf_free(&report);
+    if (errors < 0)
+        return fail(c);
+    return errors > 0;
+}
+
 /* ---- dispatch ---- */
 
 enum args_rule { ANY, PAIRS_AFTER_2, PAIRS_AFTER_1 };
@@ -558,6 +630,8 @@ static const struct command {
     {"settype", 1, 2, ANY, cmd_settype},
     {"setprop", 1, 3, PAIRS_AFTER_1, cmd_setprop},
     {"delprop", 1, 2, ANY, cmd_delprop},
+    {"describe", 0, 1, ANY, cmd_describe},
+    {"check", 0, 0, ANY, cmd_check},
 };
 
 static const char *base_name(const char *path)
