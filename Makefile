@@ -71,7 +71,7 @@ $(O)/bin/%: $(O)/obj/tools/%.o $(O)/libesmith.a
 # libreplace (src/lib/tdb_replace.c), hence libesmith.a again after it.
 # RHEL's libtdb-devel ships no libtdb.a (the RPM build): link it shared there.
 ifneq ($(filter /%,$(shell $(CC) -print-file-name=libtdb.a)),)
-$(O)/bin/db: LIBS = -Wl,-Bstatic -ltdb -Wl,-Bdynamic $(O)/libesmith.a
+$(O)/bin/db: LIBS = -Wl,-Bstatic -ltdb -Wl,-Bdynamic $(O)/libesmith.a -lpcre2-8 -lm
 endif
 
 # `config X` is `db configuration X`: one program, two names.

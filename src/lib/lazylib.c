@@ -61,6 +61,7 @@ const struct esm_pcre2_api *esm_pcre2(esm_err *err)
         "pcre2_compile_8",           "pcre2_code_free_8",
         "pcre2_get_error_message_8", "pcre2_match_data_create_from_pattern_8",
         "pcre2_match_data_free_8",   "pcre2_match_8",
+        "pcre2_get_ovector_count_8", "pcre2_get_ovector_pointer_8",
     };
     _Static_assert(sizeof names / sizeof *names * sizeof(void (*)(void)) == sizeof api,
                    "one name per member of esm_pcre2_api");

@@ -43,6 +43,8 @@ struct esm_pcre2_api {
     __typeof__(&pcre2_match_data_create_from_pattern) match_data_create_from_pattern;
     __typeof__(&pcre2_match_data_free) match_data_free;
     __typeof__(&pcre2_match) match;
+    __typeof__(&pcre2_get_ovector_count) get_ovector_count;
+    __typeof__(&pcre2_get_ovector_pointer) get_ovector_pointer;
 };
 
 /* The loaded table, or NULL with a message naming the library that could

@@ -208,8 +208,9 @@ static int check_record(esm_db *db, const esm_schema_key *def, const char *key,
         const struct schema_rule *rule = &def->rules[i];
         int holds = rule_holds(db, key, rule, &why);
         if (holds < 0) {
-            esm_buf_printf(report, "error: %s\n", why.msg);
-            errors++;
+            int is_error = rule->level == LEVEL_ERROR;
+            esm_buf_printf(report, "%s: %s\n", is_error ? "error" : "warning", why.msg);
+            errors += is_error;
         } else if (holds) {
             int is_error = rule->level == LEVEL_ERROR;
             esm_buf_printf(report, "%s: %s: %s\n", is_error ? "error" : "warning", key,
