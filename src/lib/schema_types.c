@@ -66,7 +66,7 @@ void schema_quote_value(esm_buf *b, const char *value)
     static const size_t shown = 60;
     esm_buf_putc(b, '\'');
     size_t i;
-    for (i = 0; value[i] != '\0' && i < shown; i++) {
+    for (i = 0; i < shown && value[i] != '\0'; i++) {
         unsigned char c = (unsigned char)value[i];
         if (c == '\n')
             esm_buf_puts(b, "\\n");

@@ -133,16 +133,16 @@ static void test_error_rule_sees_pending_values(void **state)
     (void)state;
     esm_buf w = ESM_BUF_INIT;
     esm_err err;
-    assert_int_equal(guarded_write("a", &w, &err, "lo", "1", "hi", "5", NULL), 0);
-    assert_int_equal(guarded_write("a", &w, &err, "lo", "9", NULL), -1);
+    assert_int_equal(guarded_write("a", &w, &err, "lo", "1", "hi", "5", (char *)NULL), 0);
+    assert_int_equal(guarded_write("a", &w, &err, "lo", "9", (char *)NULL), -1);
     assert_string_equal(err.msg, "a: lo above hi");
     char *lo = prop_now("a", "lo");
     assert_string_equal(lo, "1");
     free(lo);
     /* both together: the rule stays false */
-    assert_int_equal(guarded_write("a", &w, &err, "lo", "9", "hi", "10", NULL), 0);
+    assert_int_equal(guarded_write("a", &w, &err, "lo", "9", "hi", "10", (char *)NULL), 0);
     /* $KEY makes the same definition work for b */
-    assert_int_equal(guarded_write("b", &w, &err, "lo", "3", "hi", "2", NULL), -1);
+    assert_int_equal(guarded_write("b", &w, &err, "lo", "3", "hi", "2", (char *)NULL), -1);
     assert_string_equal(err.msg, "b: lo above hi");
     assert_string_equal(esm_buf_str(&w), "");
     esm_buf_free(&w);
@@ -153,10 +153,10 @@ static void test_warning_rule(void **state)
     (void)state;
     esm_buf w = ESM_BUF_INIT;
     esm_err err;
-    assert_int_equal(guarded_write("a", &w, &err, "mode", "y", NULL), 0);
+    assert_int_equal(guarded_write("a", &w, &err, "mode", "y", (char *)NULL), 0);
     assert_string_equal(esm_buf_str(&w), "a: mode y is risky\n");
     esm_buf_reset(&w);
-    assert_int_equal(guarded_write("a", &w, &err, "mode", "x", NULL), 0);
+    assert_int_equal(guarded_write("a", &w, &err, "mode", "x", (char *)NULL), 0);
     assert_string_equal(esm_buf_str(&w), "");
     esm_buf_free(&w);
 }
@@ -176,11 +176,11 @@ static void test_error_rule_already_failing(void **state)
     esm_record_free(rec);
     esm_db_close(db);
     esm_buf w = ESM_BUF_INIT;
-    assert_int_equal(guarded_write("b", &w, &err, "other", "1", NULL), 0);
+    assert_int_equal(guarded_write("b", &w, &err, "other", "1", (char *)NULL), 0);
     assert_string_equal(esm_buf_str(&w), "b: lo above hi (already so before this change)\n");
     esm_buf_reset(&w);
     /* an unchanged invalid mode does not block; a changed one is judged */
-    assert_int_equal(guarded_write("b", &w, &err, "mode", "z", NULL), -1);
+    assert_int_equal(guarded_write("b", &w, &err, "mode", "z", (char *)NULL), -1);
     assert_string_equal(err.msg, "b mode: 'z' is not one of x, y");
     esm_buf_free(&w);
 }
@@ -190,12 +190,12 @@ static void test_unevaluable_rules(void **state)
     (void)state;
     esm_buf w = ESM_BUF_INIT;
     esm_err err;
-    assert_int_equal(guarded_write("c", &w, &err, "x", "w", NULL), 0);
+    assert_int_equal(guarded_write("c", &w, &err, "x", "w", (char *)NULL), 0);
     assert_non_null(strstr(
         esm_buf_str(&w),
         "c: the rule at /etc/e-smith/db/configuration/schema/test.xml:17 cannot be evaluated: "));
     assert_non_null(strstr(esm_buf_str(&w), "boom"));
-    assert_int_equal(guarded_write("c", &w, &err, "x", "e", NULL), -1);
+    assert_int_equal(guarded_write("c", &w, &err, "x", "e", (char *)NULL), -1);
     assert_non_null(strstr(
         err.msg,
         "c: the rule at /etc/e-smith/db/configuration/schema/test.xml:18 cannot be evaluated: "));
