@@ -860,6 +860,7 @@ int esm_db_transaction_commit(esm_db *db, esm_err *err)
             goto fail;
         /* Reserve the TDB's space before the flat file is replaced, so a
          * full disk fails here with both files untouched. */
+        errno = 0; /* tdb_failure tells a lost reason by errno 0 */
         if (tdb_transaction_prepare_commit(db->tdb) != 0) {
             tdb_failure(db, "commit to", err);
             goto fail;
@@ -887,6 +888,7 @@ int esm_db_transaction_commit(esm_db *db, esm_err *err)
     }
     free(tmp);
     tmp = NULL;
+    errno = 0;
     if (tdb_transaction_commit(db->tdb) != 0) {
         /* The flat file is already new; the stale stamp makes the next
          * open rebuild the TDB from it. */

@@ -38,28 +38,21 @@ static void ignore_warning(void *ctx, const char *filename, const char *msg)
 /* Evaluates rule's condition for key against db as it is now (pending
  * state included). Returns 1 when the condition holds (the rule's message
  * applies), 0 when not, -1 with err when it cannot be evaluated. The
- * condition is one code block: its value, or what it leaves in $OUT, is
- * true by Perl's rules (not "" and not "0"). */
+ * condition is one code block; its value is judged by Perl's truth. */
 static int rule_holds(esm_db *db, const char *key, const struct schema_rule *rule, esm_err *err)
 {
     esm_tmpl_env *env = esm_tmpl_env_new(db);
     esm_tmpl_env_on_warning(env, ignore_warning, NULL);
     esm_tmpl_env_set_scalar(env, "KEY", key);
-    char *src = esm_xasprintf("{%s\n}", rule->condition);
-    esm_buf out = ESM_BUF_INIT;
+    int truthy = 0;
     esm_err why;
-    int rc = esm_tmpl_render(env, src, strlen(src), rule->origin, &out, &why);
-    free(src);
+    int rc = esm_tmpl_eval(env, rule->condition, strlen(rule->condition), rule->origin, NULL,
+                           &truthy, &why);
     esm_tmpl_env_free(env);
-    if (rc != 0) {
-        esm_buf_free(&out);
+    if (rc != 0)
         return esm_err_set(err, ESM_E_INVALID, "%s: the rule at %s cannot be evaluated: %.700s",
                            key, rule->origin, why.msg);
-    }
-    const char *v = esm_buf_str(&out);
-    int holds = !(out.len == 0 || (out.len == 1 && v[0] == '0'));
-    esm_buf_free(&out);
-    return holds;
+    return truthy != 0;
 }
 
 /* ---- the write guard ---- */
