@@ -382,6 +382,60 @@ static void target_free(struct target *t)
     esm_buf_free(&t->old);
 }
 
+/* Opens the target's directory dir (rooted; shown is the target's server
+ * path, for messages). A directory on the way may be a symlink root made
+ * (SME has /service -> /var/service), but not one owned by another user:
+ * whoever owns a directory could plant it there to send root's write
+ * elsewhere. And wherever the links lead, the directory opened must lie
+ * inside $ESMITH_ROOT. Returns the fd, or -1. */
+static int open_target_dir(const char *dir, const char *shown, esm_err *err)
+{
+    size_t root_len = strlen(esm_root());
+    char *walk = esm_xstrdup(dir);
+    for (char *p = walk + root_len + 1; *p != '\0'; p++) {
+        if (p[1] != '/' && p[1] != '\0')
+            continue;
+        char saved = p[1];
+        p[1] = '\0';
+        struct stat st;
+        if (lstat(walk, &st) == 0 && S_ISLNK(st.st_mode) && st.st_uid != 0 &&
+            st.st_uid != geteuid()) {
+            esm_err_set(err, ESM_E_INVALID,
+                        "%s: directory %s is a symbolic link owned by uid %ld: refused", shown,
+                        esm_path_unroot(walk), (long)st.st_uid);
+            free(walk);
+            return -1;
+        }
+        p[1] = saved;
+    }
+    free(walk);
+    int fd = open(dir[0] ? dir : "/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return esm_err_sys(err, errno, "cannot open the directory of %s", shown);
+    if (root_len == 0)
+        return fd;
+    /* Where the directory really is: the fd's own path, so a link
+     * swapped after the walk above cannot fool the check. */
+    char proc[64], real[PATH_MAX];
+    snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
+    ssize_t n = readlink(proc, real, sizeof real - 1);
+    char *root = realpath(esm_root(), NULL);
+    int inside = 0;
+    if (n > 0 && root != NULL) {
+        real[n] = '\0';
+        size_t rl = strlen(root);
+        inside = strncmp(real, root, rl) == 0 && (real[rl] == '/' || real[rl] == '\0');
+    }
+    free(root);
+    if (!inside) {
+        close(fd);
+        return esm_err_set(err, ESM_E_INVALID,
+                           "%s: its directory leads outside $ESMITH_ROOT%s%s: refused", shown,
+                           n > 0 ? " to " : "", n > 0 ? real : "");
+    }
+    return fd;
+}
+
 static int target_open(struct target *t, const char *server_path, esm_err *err)
 {
     t->dirfd = -1;
@@ -392,11 +446,10 @@ static int target_open(struct target *t, const char *server_path, esm_err *err)
     const char *slash = strrchr(t->path, '/');
     t->base = esm_xstrdup(slash + 1);
     char *dir = esm_xstrndup(t->path, (size_t)(slash - t->path));
-    t->dirfd = open(dir[0] ? dir : "/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    int saved = errno;
+    t->dirfd = open_target_dir(dir, t->shown, err);
     free(dir);
     if (t->dirfd < 0)
-        return esm_err_sys(err, saved, "cannot open the directory of %s", t->shown);
+        return -1;
     if (fstatat(t->dirfd, t->base, &t->st, AT_SYMLINK_NOFOLLOW) < 0) {
         if (errno == ENOENT)
             return 0;
