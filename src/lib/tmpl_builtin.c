@@ -470,26 +470,26 @@ tsv *tmpl_regex_match(esm_tmpl_env *env, tnode *n, int want_list, tlist *out)
     int ngroups = (int)pcre2_get_ovector_count(md);
     if (!global) {
         int rc = match_at(env, n, code, s, len, 0, 0, md);
-        if (rc >= 0) {
+        if (rc >= 0)
             set_captures(env, s, len, md, rc);
-            if (want_list && !n->op) {
-                PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
-                if (ngroups == 1)
-                    tlist_push(out, tsv_new_iv(1));
-                for (int i = 1; i < ngroups; i++)
-                    tlist_push(out, group_value(s, ov, i, rc));
+        if (rc >= 0 && want_list && !n->op) {
+            /* the captures, or (1) without groups */
+            PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+            if (ngroups == 1)
+                tlist_push(out, tsv_new_iv(1));
+            for (int i = 1; i < ngroups; i++)
+                tlist_push(out, group_value(s, ov, i, rc));
+            res = tsv_new();
+        } else if (rc >= 0 || rc == PCRE2_ERROR_NOMATCH) {
+            int matched = (rc >= 0) != (n->op != 0);
+            if (want_list) {
+                /* a failed match is the empty list; !~ gives its truth value */
+                if (n->op)
+                    tlist_push(out, matched ? tsv_new_iv(1) : tsv_new_str("", 0));
                 res = tsv_new();
             } else {
-                res = n->op ? tsv_new_str("", 0) : tsv_new_iv(1);
+                res = matched ? tsv_new_iv(1) : tsv_new_str("", 0);
             }
-        } else if (rc == PCRE2_ERROR_NOMATCH) {
-            res = n->op ? tsv_new_iv(1) : (want_list ? tsv_new() : tsv_new_str("", 0));
-            if (want_list && n->op)
-                tlist_push(out, tsv_new_iv(1)), res = tsv_new();
-            else if (want_list)
-                res = tsv_new();
-            if (!want_list && !n->op)
-                res = (tsv_dec(res), tsv_new_str("", 0));
         }
     } else if (want_list && !n->op) {
         size_t pos = 0;

@@ -156,12 +156,13 @@ static int is_write_method(const char *m)
 static tsv *db_method(esm_tmpl_env *env, tnode *n, tobj *db, tlist *args, int want_list, tlist *out)
 {
     const char *m = n->str;
-    if (strcmp(m, "get") == 0 || strcmp(m, "get_value") == 0 || strcmp(m, "get_prop") == 0) {
+    int is_value = strcmp(m, "get_value") == 0, is_prop = strcmp(m, "get_prop") == 0;
+    if (strcmp(m, "get") == 0 || is_value || is_prop) {
         char *key = string_arg(env, n, args, 1, "key");
         if (!key)
             return NULL;
         char *prop = NULL;
-        if (m[4] == 'p' && !(prop = string_arg(env, n, args, 2, "prop"))) {
+        if (is_prop && !(prop = string_arg(env, n, args, 2, "prop"))) {
             free(key);
             return NULL;
         }
@@ -171,9 +172,9 @@ static tsv *db_method(esm_tmpl_env *env, tnode *n, tobj *db, tlist *args, int wa
         if (rc >= 0) {
             if (!rec)
                 r = tsv_new();
-            else if (m[4] == 'v')
+            else if (is_value)
                 r = tsv_new_cstr(esm_record_type(rec));
-            else if (m[4] == 'p') {
+            else if (is_prop) {
                 const char *v = prop_of(rec, prop);
                 r = v ? tsv_new_cstr(v) : tsv_new();
             } else {

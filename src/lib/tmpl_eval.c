@@ -897,7 +897,7 @@ static int range_list(esm_tmpl_env *env, tnode *n, tlist *out)
         for (;;) {
             if (cur->len > bl)
                 break;
-            if (tmpl_charge(env, n, 1) < 0) {
+            if (tmpl_charge(env, n, 4) < 0) {
                 rc = -1;
                 break;
             }
@@ -915,7 +915,7 @@ static int range_list(esm_tmpl_env *env, tnode *n, tlist *out)
             tmpl_die(env, n, "range too large");
         }
         for (int64_t i = lo; rc == 0 && i <= hi; i++) {
-            if (tmpl_charge(env, n, 1) < 0) {
+            if (tmpl_charge(env, n, 4) < 0) {
                 rc = -1;
                 break;
             }

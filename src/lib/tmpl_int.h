@@ -380,7 +380,7 @@ tsv *tmpl_method(esm_tmpl_env *env, tnode *n, int want_list, tlist *out);
 tobj *tmpl_db_object(esm_db *db, const char *class_name);
 
 #define TMPL_MAX_DEPTH 200
-#define TMPL_BUDGET 2000000L
+#define TMPL_BUDGET 1000000L
 #define TMPL_MAX_BYTES (64u << 20)
 
 #endif
