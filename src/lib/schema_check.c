@@ -129,6 +129,15 @@ static int check_type(const esm_schema_key *def, const char *key, const esm_reco
     return -1;
 }
 
+static int same_record(const esm_record *a, const esm_record *b)
+{
+    char *ea = esm_record_encode(a), *eb = esm_record_encode(b);
+    int same = strcmp(ea, eb) == 0;
+    free(ea);
+    free(eb);
+    return same;
+}
+
 int esm_schema_guard_check(esm_schema_guard *g, esm_buf *warnings, esm_err *err)
 {
     if (g->def == NULL)
@@ -139,6 +148,10 @@ int esm_schema_guard_check(esm_schema_guard *g, esm_buf *warnings, esm_err *err)
         return found; /* deleted: nothing left to check */
     int rc = -1;
     const esm_record *before = g->before;
+    if (before != NULL && same_record(before, after)) {
+        rc = 0; /* nothing changes (setdefault on an existing key): nothing to say */
+        goto out;
+    }
     /* Only what this command changes is judged: a value a Perl tool wrote
      * earlier must not block an unrelated setprop (`check` finds it). */
     if ((before == NULL || strcmp(esm_record_type(before), esm_record_type(after)) != 0) &&

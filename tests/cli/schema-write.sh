@@ -135,3 +135,12 @@ ESMITH_DB_DEFAULTSDIR="$T_TMP/defaults" refused "ESMITH_DB_DEFAULTSDIR is where 
     config set x thing port 0
 ESMITH_DB_DEFAULTSDIR="$T_TMP/defaults" check "and qpsmtpd is then free-form" \
     config setprop qpsmtpd HeloPolicy anything
+
+# ---- a write that changes nothing says nothing ----
+config setprop qpsmtpd HeloPolicy rfc HeloReject 1 >/dev/null 2>&1
+config setdefault qpsmtpd service >/dev/null 2>"$T_TMP/msg"
+check_eq "setdefault on an existing key: no warning" "" "$(cat "$T_TMP/msg")"
+config setprop qpsmtpd HeloPolicy rfc >/dev/null 2>"$T_TMP/msg"
+check_eq "setprop to the same value: no warning" "" "$(cat "$T_TMP/msg")"
+config setprop qpsmtpd MaxChildren 20 >/dev/null 2>"$T_TMP/msg"
+check "a real change while the rule holds: the warning again" grep -q "warning: qpsmtpd:" "$T_TMP/msg"
