@@ -320,7 +320,7 @@ sub crash_expand {
     }
     ($status, undef, $err) = run_capture($root, 'expand-template', $target);
     push @failures, "expand-template after the last kill failed: $err" if $status != 0;
-    my @temps = grep { $_ ne $out } glob "$root/etc/crash-test.conf*";
+    my @temps = glob "$root/etc/.crash-test.conf.*";
     print "# $rounds rounds, $killed killed while running; target after a kill: "
         . "old $saw_old times, new $saw_new times; " . scalar(@temps)
         . " temporary files left by killed expansions\n";
