@@ -9,7 +9,7 @@
 set -u
 O=${O:-build}
 TOP=${ESMITH_SRC:-$(pwd)}
-BIN="$TOP/$O/bin"
+case "$O" in /*) BIN="$O/bin" ;; *) BIN="$TOP/$O/bin" ;; esac
 PATH="$BIN:$PATH"
 export PATH
 T_TMP=$(mktemp -d "${TMPDIR:-/tmp}/esmith-test.XXXXXX")
