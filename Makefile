@@ -70,8 +70,15 @@ $(O)/bin/%: $(O)/obj/tools/%.o $(O)/libesmith.a
 # less to map at start-up. libtdb.a needs rep_memset_s from Samba's
 # libreplace (src/lib/tdb_replace.c), hence libesmith.a again after it.
 # RHEL's libtdb-devel ships no libtdb.a (the RPM build): link it shared there.
+# PCRE2 the same way where libpcre2-8.a exists: db links the template
+# engine (for schema rules), which calls PCRE2 directly.
+ifneq ($(filter /%,$(shell $(CC) -print-file-name=libpcre2-8.a)),)
+DB_PCRE2 = -Wl,-Bstatic -lpcre2-8 -Wl,-Bdynamic
+else
+DB_PCRE2 = -lpcre2-8
+endif
 ifneq ($(filter /%,$(shell $(CC) -print-file-name=libtdb.a)),)
-$(O)/bin/db: LIBS = -Wl,-Bstatic -ltdb -Wl,-Bdynamic $(O)/libesmith.a -lpcre2-8 -lm
+$(O)/bin/db: LIBS = -Wl,-Bstatic -ltdb -Wl,-Bdynamic $(O)/libesmith.a $(DB_PCRE2) -lm
 endif
 
 # `config X` is `db configuration X`: one program, two names.
