@@ -82,12 +82,13 @@ fi
 
 # median_us RUNS DIRTY cmd...: median wall time of RUNS runs of cmd, in
 # microseconds, then that of /bin/true run alternately with it (the load
-# of the shared machine drifts; alternating keeps them comparable). DIRTY
+# of the shared machine drifts; alternating keeps them comparable), then
+# cmd's mean CPU time (user+sys, which load hardly changes). DIRTY
 # (a file or -) is appended to before each run, outside the timing, so the
 # expansion really rewrites it.
 median_us() {
     perl -MTime::HiRes=time -e '
-        my ($runs, $dirty) = splice @ARGV, 0, 2; my (@t, @base);
+        my ($runs, $dirty) = splice @ARGV, 0, 2; my (@t, @base, $cpu);
         open my $report, ">&", \*STDOUT or die;
         open STDOUT, ">", "/dev/null";
         sub run1 { my $t0 = time; my $pid = fork // die;
@@ -95,27 +96,33 @@ median_us() {
             waitpid $pid, 0; die "failed: @_\n" if $?; time - $t0 }
         for (1 .. $runs) {
             if ($dirty ne "-") { open my $f, ">>", $dirty or die; print $f "x\n"; close $f }
+            my @c0 = times;
             push @t, run1(@ARGV);
+            my @c1 = times;
+            $cpu += $c1[2] + $c1[3] - $c0[2] - $c0[3];
             push @base, run1("/bin/true");
         }
         my $median = sub { my @s = sort { $a <=> $b } @_; 1e6 * $s[$#s / 2] };
-        printf $report "%.0f %.0f\n", $median->(@t), $median->(@base);' "$@"
+        printf $report "%.0f %.0f %.0f\n", $median->(@t), $median->(@base), 1e6 * $cpu / $runs;' "$@"
 }
 
 frags=$(ls "$tdir" | grep -v template-begin | sed "s|^|$tdir/|")
 set -- $(median_us "$RUNS" - "$BIN/expand-template" /etc/bench.conf)
-same=$1 true_us=$2
+same=$1 true_us=$2 same_cpu=$3
 set -- $(median_us "$RUNS" "$ROOT/etc/bench.conf" "$BIN/expand-template" /etc/bench.conf)
-rewritten=$1
+rewritten=$1 rewritten_cpu=$3
 # shellcheck disable=SC2086
 set -- $(median_us "$PERL_RUNS" - perl "$DRIVER" --db "$ROOT/home/e-smith/db/configuration" \
     "$tdir/template-begin" $frags)
-perl_us=$1
+perl_us=$1 perl_cpu=$3
 
-awk -v c="$same" -v w="$rewritten" -v p="$perl_us" -v t="$true_us" 'BEGIN {
-    printf "median wall time per expansion, whole process (/bin/true: %.2f ms):\n", t / 1000
-    printf "  expand-template, target unchanged:  %6.2f ms\n", c / 1000
-    printf "  expand-template, target rewritten:  %6.2f ms\n", w / 1000
-    printf "  Text::Template (tt-render.pl):      %6.2f ms\n", p / 1000
-    printf "ratio: %.1fx faster (unchanged), %.1fx (rewritten)\n", p / c, p / w
+awk -v c="$same" -v w="$rewritten" -v p="$perl_us" -v t="$true_us" \
+    -v cc="$same_cpu" -v wc="$rewritten_cpu" -v pc="$perl_cpu" 'BEGIN {
+    printf "per expansion, whole process: median wall time (/bin/true: %.2f ms), mean CPU time\n", t / 1000
+    printf "  expand-template, target unchanged:  %6.2f ms  %6.2f ms CPU\n", c / 1000, cc / 1000
+    printf "  expand-template, target rewritten:  %6.2f ms  %6.2f ms CPU\n", w / 1000, wc / 1000
+    printf "  Text::Template (tt-render.pl):      %6.2f ms  %6.2f ms CPU\n", p / 1000, pc / 1000
+    printf "ratio (wall): %.1fx faster (unchanged), %.1fx (rewritten)\n", p / c, p / w
+    if (cc > 0 && wc > 0)
+        printf "ratio (CPU):  %.1fx faster (unchanged), %.1fx (rewritten)\n", pc / cc, pc / wc
 }'
