@@ -203,7 +203,7 @@ int esm_svc_adjust(const char *service, const char *const actions[], size_t n_ac
     esm_buf what = ESM_BUF_INIT;
     if (service[0] == '\0' || service[0] == '.' || strchr(service, '/') != NULL)
         return esm_err_set(err, ESM_E_INVALID, "'%s' is not a service name", service);
-    esm_buf_printf(&what, "%s: ", service);
+    esm_buf_printf(&what, "service %s: ", service);
     join_actions(&what, actions, n_actions);
     if (!enabled)
         esm_buf_puts(&what, " (not enabled)");
@@ -342,7 +342,7 @@ static int adjust_entry(const char *event, const char *dir, const char *service,
         svc_log(opts, "adjust-services: no configuration record for service %s, skipped", service);
         if (opts->dry_run && opts->on_plan) {
             char msg[512];
-            snprintf(msg, sizeof msg, "%s: no configuration record, not adjusted", service);
+            snprintf(msg, sizeof msg, "service %s: no configuration record, not adjusted", service);
             opts->on_plan(opts->ctx, msg);
         }
         return 0;

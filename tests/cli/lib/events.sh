@@ -4,6 +4,7 @@
 #   syslog_stop             # waits until it has written everything received
 #   runsv_start NAME CMD    # $ROOT/service/NAME running `exec CMD` under runsv
 #   service_pid NAME        # the supervised process's PID ("" when down)
+#   wait_new_pid NAME OLD   # waits until NAME runs with a PID other than OLD: $NEW_PID
 #   wait_for DESC CMD...    # retries CMD for up to 10 s; says so and returns 1 if never true
 #   cleanup                 # stops every listener and runsv started here (trap EXIT)
 STARTED_PIDS=""
@@ -76,4 +77,16 @@ service_running() {
 
 service_down() {
     [ "$(cat "$ROOT/service/$1/supervise/stat" 2>/dev/null)" = down ]
+}
+
+# runsv writes supervise/pid and supervise/stat at different moments, and
+# delays a restart by up to 1 s: the PID is taken when both agree.
+new_pid_running() {
+    NEW_PID=$(service_pid "$1")
+    [ -n "$NEW_PID" ] && [ "$NEW_PID" != "$2" ] && service_running "$1" &&
+        [ "$(service_pid "$1")" = "$NEW_PID" ]
+}
+
+wait_new_pid() {
+    wait_for "a new $1 process" new_pid_running "$1" "$2"
 }
