@@ -34,8 +34,11 @@ typedef struct parser {
      * skip_to[i] (kept for good, as the parser may back up over them) */
     size_t *skip_from, *skip_to;
     size_t nskip;
-    int interp; /* parsing a variable inside a string: no method calls */
+    int interp;            /* parsing a variable inside a string: no method calls */
+    size_t ws_from, ws_to; /* the last run of blanks skipped */
 } parser;
+
+static void ws_scan(parser *p);
 
 static tnode *parse_expr(parser *p);
 static tnode *parse_assign(parser *p);
@@ -100,7 +103,9 @@ static tnode *node_at(parser *p, int kind, size_t pos)
 
 static void add_kid(tnode *n, tnode *k)
 {
-    n->kids = esm_xrealloc(n->kids, (size_t)(n->nkids + 1) * sizeof(*n->kids));
+    /* capacity doubles at powers of two: no separate field needed */
+    if ((n->nkids & (n->nkids - 1)) == 0)
+        n->kids = esm_xrealloc(n->kids, (size_t)(n->nkids ? n->nkids * 2 : 1) * sizeof(*n->kids));
     n->kids[n->nkids++] = k;
 }
 
@@ -162,7 +167,33 @@ static int is_ident_char(char c)
 }
 
 /* Skips blanks, comments and heredoc bodies. */
-static void ws(parser *p)
+static void ws_slow(parser *p);
+
+static inline void ws(parser *p)
+{
+    /* called before every token test: most calls find a token at once */
+    if (p->pos < p->len) {
+        char c0 = p->s[p->pos];
+        if (c0 != ' ' && c0 != '\n' && c0 != '\t' && c0 != '#' && c0 != '\r' && c0 != '\f')
+            return;
+    }
+    ws_slow(p);
+}
+
+/* After a backtrack the same blanks are skipped again from memory. */
+static void ws_slow(parser *p)
+{
+    if (p->pos == p->ws_from) {
+        p->pos = p->ws_to;
+        return;
+    }
+    size_t from = p->pos;
+    ws_scan(p);
+    p->ws_from = from;
+    p->ws_to = p->pos;
+}
+
+static void ws_scan(parser *p)
 {
     while (p->pos < p->len) {
         char c = p->s[p->pos];
@@ -191,8 +222,14 @@ static void ws(parser *p)
 static int looking_at(parser *p, const char *op)
 {
     ws(p);
-    size_t n = strlen(op);
-    return p->pos + n <= p->len && memcmp(p->s + p->pos, op, n) == 0;
+    /* the parser asks this constantly: reject on the first byte */
+    const char *at = p->s + p->pos;
+    size_t left = p->len - p->pos;
+    size_t i = 0;
+    for (; op[i]; i++)
+        if (i >= left || at[i] != op[i])
+            return 0;
+    return 1;
 }
 
 static int accept(parser *p, const char *op)
@@ -208,6 +245,8 @@ static int accept(parser *p, const char *op)
 static int accept_word(parser *p, const char *w)
 {
     ws(p);
+    if (p->pos >= p->len || p->s[p->pos] != w[0])
+        return 0;
     size_t n = strlen(w);
     if (p->pos + n <= p->len && memcmp(p->s + p->pos, w, n) == 0 &&
         !(p->pos + n < p->len && is_ident_char(p->s[p->pos + n]))) {
@@ -609,6 +648,7 @@ static tnode *interp_var(parser *p, const char *s, size_t len, size_t at)
     sub.nnl = 0;
     sub.skip_from = sub.skip_to = NULL;
     sub.nskip = 0;
+    sub.ws_from = sub.ws_to = (size_t)-1;
     int line, col;
     position(p, at, &line, &col);
     sub.line0 = line;
@@ -1121,8 +1161,10 @@ static int term_follows(parser *p)
     static const char *const stop[] = {"or",  "and",     "if", "unless", "while", "until",
                                        "for", "foreach", "x",  "eq",     "ne",    "lt",
                                        "gt",  "le",      "ge", "cmp",    "xor",   NULL};
+    if (!isalpha((unsigned char)c))
+        return 1;
     for (const char *const *w = stop; *w; w++)
-        if (looking_at_word(p, *w))
+        if ((*w)[0] == c && looking_at_word(p, *w))
             return 0;
     return 1;
 }
@@ -2069,213 +2111,186 @@ static tnode *parse_bind(parser *p)
     return a;
 }
 
-/* Reads a binary operator at the current position from a table; returns
- * its op code (and consumes it) or 0. Word operators must stand alone. */
-typedef struct opdef {
-    const char *tok;
+/* Binary operators from `*` down to `||`, by precedence climbing (perlop's
+ * levels, higher binds tighter): one scan per operator instead of one
+ * function per level keeps parsing cheap. */
+enum {
+    PREC_NONE = 0,
+    PREC_OROR = 2,
+    PREC_ANDAND,
+    PREC_BITOR,
+    PREC_BITAND,
+    PREC_EQ,
+    PREC_REL,
+    PREC_SHIFT,
+    PREC_ADD,
+    PREC_MUL,
+};
+
+typedef struct binop_tok {
+    int prec;
+    int kind; /* N_BINOP, N_AND, N_OR, N_DOR, or -1 for a refused operator */
     int op;
-} opdef;
+    size_t len;
+    const char *refused;
+} binop_tok;
 
-static int binop(parser *p, const opdef *ops)
+static int word_at(const parser *p, const char *w)
 {
-    ws(p);
-    for (const opdef *o = ops; o->tok; o++) {
-        size_t n = strlen(o->tok);
-        if (p->pos + n > p->len || memcmp(p->s + p->pos, o->tok, n) != 0)
-            continue;
-        char next = p->pos + n < p->len ? p->s[p->pos + n] : '\0';
-        if (isalpha((unsigned char)o->tok[0])) {
-            if (o->tok[0] == 'x' && n == 1) {
-                /* x3 is "x 3" but xor / xyz are not x */
-                size_t j = p->pos + 1;
-                while (j < p->len && isdigit((unsigned char)p->s[j]))
-                    j++;
-                if (j < p->len && (is_ident_char(p->s[j]) && !(j > p->pos + 1)))
-                    continue;
-                if (next == '=')
-                    continue;
-            } else if (is_ident_char(next)) {
-                continue;
-            }
-        } else if (next == '=' && strcmp(o->tok, "<") != 0 && strcmp(o->tok, ">") != 0 &&
-                   strcmp(o->tok, "=") != 0 && strcmp(o->tok, "!") != 0) {
-            /* compound assignment like .= or *= */
-            if (!(strcmp(o->tok, "<=") == 0 || strcmp(o->tok, ">=") == 0 ||
-                  strcmp(o->tok, "==") == 0 || strcmp(o->tok, "!=") == 0 ||
-                  strcmp(o->tok, "<=>") == 0))
-                continue;
-        }
-        p->pos += n;
-        return o->op;
-    }
-    return 0;
+    size_t n = strlen(w);
+    return p->pos + n <= p->len && memcmp(p->s + p->pos, w, n) == 0 &&
+           !(p->pos + n < p->len && is_ident_char(p->s[p->pos + n]));
 }
 
-static tnode *binary_level(parser *p, tnode *(*next)(parser *), const opdef *ops)
+/* Identifies the binary operator at the current position (after blanks)
+ * without consuming it; prec is PREC_NONE when there is none. */
+static binop_tok scan_binop(parser *p)
 {
-    tnode *a = next(p);
-    while (a && !p->failed) {
-        size_t at = p->pos;
-        ws(p);
-        at = p->pos;
-        int op = binop(p, ops);
-        if (!op)
+    binop_tok t = {PREC_NONE, N_BINOP, 0, 1, NULL};
+    ws(p);
+    if (p->pos >= p->len)
+        return t;
+    char c = p->s[p->pos], d = peekc(p, 1), e = peekc(p, 2);
+    switch (c) {
+    case '*':
+        if (d != '*' && d != '=')
+            t.prec = PREC_MUL, t.op = OP_MUL;
+        break;
+    case '/':
+        if (d == '/' && e != '=')
+            t.prec = PREC_OROR, t.kind = N_DOR, t.len = 2;
+        else if (d != '/' && d != '=')
+            t.prec = PREC_MUL, t.op = OP_DIV;
+        break;
+    case '%':
+        if (d != '=')
+            t.prec = PREC_MUL, t.op = OP_MOD;
+        break;
+    case 'x':
+        if (d == '=' || (is_ident_char(d) && !isdigit((unsigned char)d)))
             break;
-        tnode *b = next(p);
-        if (!b)
-            return tnode_free(a), NULL;
-        tnode *n = node2(p, N_BINOP, at, a, b);
-        n->op = op;
-        a = n;
+        if (isdigit((unsigned char)d)) {
+            size_t j = p->pos + 1;
+            while (j < p->len && isdigit((unsigned char)p->s[j]))
+                j++;
+            if (j < p->len && is_ident_char(p->s[j]))
+                break;
+        }
+        t.prec = PREC_MUL, t.op = OP_REPEAT;
+        break;
+    case '+':
+        if (d != '+' && d != '=')
+            t.prec = PREC_ADD, t.op = OP_ADD;
+        break;
+    case '-':
+        if (d != '-' && d != '=' && d != '>')
+            t.prec = PREC_ADD, t.op = OP_SUB;
+        break;
+    case '.':
+        if (d != '.' && d != '=')
+            t.prec = PREC_ADD, t.op = OP_CONCAT;
+        break;
+    case '<':
+        if (d == '=' && e == '>')
+            t.prec = PREC_EQ, t.op = OP_NUM_CMP, t.len = 3;
+        else if (d == '=')
+            t.prec = PREC_REL, t.op = OP_NUM_LE, t.len = 2;
+        else if (d == '<' && e != '=')
+            t.prec = PREC_SHIFT, t.kind = -1, t.refused = "bit shift operator";
+        else if (d != '<')
+            t.prec = PREC_REL, t.op = OP_NUM_LT;
+        break;
+    case '>':
+        if (d == '=')
+            t.prec = PREC_REL, t.op = OP_NUM_GE, t.len = 2;
+        else if (d == '>' && e != '=')
+            t.prec = PREC_SHIFT, t.kind = -1, t.refused = "bit shift operator";
+        else if (d != '>')
+            t.prec = PREC_REL, t.op = OP_NUM_GT;
+        break;
+    case '=':
+        if (d == '=')
+            t.prec = PREC_EQ, t.op = OP_NUM_EQ, t.len = 2;
+        break;
+    case '!':
+        if (d == '=')
+            t.prec = PREC_EQ, t.op = OP_NUM_NE, t.len = 2;
+        break;
+    case '&':
+        if (d == '&' && e != '=')
+            t.prec = PREC_ANDAND, t.kind = N_AND, t.len = 2;
+        else if (d != '&' && d != '=')
+            t.prec = PREC_BITAND, t.kind = -1, t.refused = "bitwise operator &";
+        break;
+    case '|':
+        if (d == '|' && e != '=')
+            t.prec = PREC_OROR, t.kind = N_OR, t.len = 2;
+        else if (d != '|' && d != '=')
+            t.prec = PREC_BITOR, t.kind = -1, t.refused = "bitwise operator | or ^";
+        break;
+    case '^':
+        if (d != '=')
+            t.prec = PREC_BITOR, t.kind = -1, t.refused = "bitwise operator | or ^";
+        break;
+    case 'l':
+    case 'g':
+        if (word_at(p, "lt") || word_at(p, "gt") || word_at(p, "le") || word_at(p, "ge")) {
+            t.prec = PREC_REL, t.len = 2;
+            t.op =
+                c == 'l' ? (d == 't' ? OP_STR_LT : OP_STR_LE) : (d == 't' ? OP_STR_GT : OP_STR_GE);
+        }
+        break;
+    case 'e':
+        if (word_at(p, "eq"))
+            t.prec = PREC_EQ, t.op = OP_STR_EQ, t.len = 2;
+        break;
+    case 'n':
+        if (word_at(p, "ne"))
+            t.prec = PREC_EQ, t.op = OP_STR_NE, t.len = 2;
+        break;
+    case 'c':
+        if (word_at(p, "cmp"))
+            t.prec = PREC_EQ, t.op = OP_STR_CMP, t.len = 3;
+        break;
+    default:
+        break;
     }
-    return a;
+    return t;
 }
 
-static const opdef mul_ops[] = {
-    {"*", OP_MUL}, {"/", OP_DIV}, {"%", OP_MOD}, {"x", OP_REPEAT}, {NULL, 0}};
-static const opdef add_ops[] = {{"+", OP_ADD}, {"-", OP_SUB}, {".", OP_CONCAT}, {NULL, 0}};
-
-static tnode *parse_mul(parser *p)
+static tnode *parse_binary(parser *p, int min_prec)
 {
-    ws(p);
-    /* '**' belongs to the level above and must not be read as '*' */
     tnode *a = parse_bind(p);
     while (a && !p->failed) {
-        ws(p);
+        binop_tok t = scan_binop(p);
+        if (t.prec == PREC_NONE || t.prec < min_prec)
+            break;
         size_t at = p->pos;
-        if (looking_at(p, "**") || looking_at(p, "..") || looking_at(p, "//"))
-            break;
-        int op = binop(p, mul_ops);
-        if (!op)
-            break;
-        tnode *b = parse_bind(p);
+        if (t.kind < 0) {
+            tnode_free(a);
+            return unsupported(p, at, t.refused);
+        }
+        p->pos += t.len;
+        tnode *b = parse_binary(p, t.prec + 1);
         if (!b)
             return tnode_free(a), NULL;
-        tnode *n = node2(p, N_BINOP, at, a, b);
-        n->op = op;
+        tnode *n = node2(p, t.kind, at, a, b);
+        n->op = t.op;
         a = n;
     }
     return a;
 }
 
-static tnode *parse_add(parser *p)
-{
-    tnode *a = parse_mul(p);
-    while (a && !p->failed) {
-        ws(p);
-        size_t at = p->pos;
-        if (looking_at(p, "..") || looking_at(p, "++") || looking_at(p, "--") ||
-            looking_at(p, "->"))
-            break;
-        int op = binop(p, add_ops);
-        if (!op)
-            break;
-        tnode *b = parse_mul(p);
-        if (!b)
-            return tnode_free(a), NULL;
-        tnode *n = node2(p, N_BINOP, at, a, b);
-        n->op = op;
-        a = n;
-    }
-    return a;
-}
-
+/* The argument of a named unary operator (length, lc, defined...): it
+ * stops at comparison operators, as in `length $x > 3`. */
 static tnode *parse_shift(parser *p)
 {
-    tnode *a = parse_add(p);
-    if (a && (looking_at(p, "<<") || looking_at(p, ">>")) && !looking_at(p, "<<=") &&
-        !looking_at(p, ">>="))
-        return tnode_free(a), unsupported(p, p->pos, "bit shift operator");
-    return a;
-}
-
-static const opdef rel_ops[] = {
-    {"<=>", 0},        {"<=", OP_NUM_LE}, {">=", OP_NUM_GE}, {"<", OP_NUM_LT},  {">", OP_NUM_GT},
-    {"lt", OP_STR_LT}, {"gt", OP_STR_GT}, {"le", OP_STR_LE}, {"ge", OP_STR_GE}, {NULL, 0}};
-static const opdef eq_ops[] = {{"==", OP_NUM_EQ}, {"!=", OP_NUM_NE}, {"<=>", OP_NUM_CMP},
-                               {"eq", OP_STR_EQ}, {"ne", OP_STR_NE}, {"cmp", OP_STR_CMP},
-                               {NULL, 0}};
-
-static tnode *parse_rel(parser *p)
-{
-    tnode *a = parse_shift(p);
-    while (a && !p->failed) {
-        ws(p);
-        size_t at = p->pos;
-        if (looking_at(p, "<=>"))
-            break;
-        int op = binop(p, rel_ops);
-        if (!op)
-            break;
-        tnode *b = parse_shift(p);
-        if (!b)
-            return tnode_free(a), NULL;
-        tnode *n = node2(p, N_BINOP, at, a, b);
-        n->op = op;
-        a = n;
-    }
-    return a;
-}
-
-static tnode *parse_eq(parser *p)
-{
-    return binary_level(p, parse_rel, eq_ops);
-}
-
-static tnode *parse_bitand(parser *p)
-{
-    tnode *a = parse_eq(p);
-    if (a && looking_at(p, "&") && !looking_at(p, "&&") && !looking_at(p, "&="))
-        return tnode_free(a), unsupported(p, p->pos, "bitwise operator &");
-    return a;
-}
-
-static tnode *parse_bitor(parser *p)
-{
-    tnode *a = parse_bitand(p);
-    if (a && ((looking_at(p, "|") && !looking_at(p, "||") && !looking_at(p, "|=")) ||
-              (looking_at(p, "^") && !looking_at(p, "^="))))
-        return tnode_free(a), unsupported(p, p->pos, "bitwise operator | or ^");
-    return a;
-}
-
-static tnode *parse_andand(parser *p)
-{
-    tnode *a = parse_bitor(p);
-    while (a && !p->failed) {
-        ws(p);
-        size_t at = p->pos;
-        if (!looking_at(p, "&&") || looking_at(p, "&&="))
-            break;
-        p->pos += 2;
-        tnode *b = parse_bitor(p);
-        if (!b)
-            return tnode_free(a), NULL;
-        a = node2(p, N_AND, at, a, b);
-    }
-    return a;
+    return parse_binary(p, PREC_SHIFT);
 }
 
 static tnode *parse_oror(parser *p)
 {
-    tnode *a = parse_andand(p);
-    while (a && !p->failed) {
-        ws(p);
-        size_t at = p->pos;
-        int kind;
-        if (looking_at(p, "||") && !looking_at(p, "||="))
-            kind = N_OR;
-        else if (looking_at(p, "//") && !looking_at(p, "//="))
-            kind = N_DOR;
-        else
-            break;
-        p->pos += 2;
-        tnode *b = parse_andand(p);
-        if (!b)
-            return tnode_free(a), NULL;
-        a = node2(p, kind, at, a, b);
-    }
-    return a;
+    return parse_binary(p, PREC_OROR);
 }
 
 static tnode *parse_range(parser *p)
@@ -2325,6 +2340,11 @@ static tnode *parse_ternary(parser *p)
     return n;
 }
 
+typedef struct opdef {
+    const char *tok;
+    int op;
+} opdef;
+
 static const opdef assign_ops[] = {
     {"**=", OP_POW},   {"||=", OP_OR_ASSIGN}, {"&&=", OP_AND_ASSIGN}, {"//=", OP_DOR_ASSIGN},
     {".=", OP_CONCAT}, {"+=", OP_ADD},        {"-=", OP_SUB},         {"*=", OP_MUL},
@@ -2339,6 +2359,8 @@ static tnode *parse_assign(parser *p)
     ws(p);
     size_t at = p->pos;
     int op = -1;
+    if (at >= p->len || !strchr("=*|&/.+-%x<>^", p->s[at]))
+        return a;
     for (const opdef *o = assign_ops; o->tok; o++) {
         if (looking_at(p, o->tok)) {
             op = o->op;
@@ -2744,6 +2766,7 @@ tnode *tmpl_parse(const char *code, size_t len, const char *filename, int line, 
     p.line0 = line;
     p.col0 = col;
     p.err = err;
+    p.ws_from = p.ws_to = (size_t)-1;
     size_t cap = 0;
     for (size_t i = 0; i < len; i++) {
         if (code[i] == '\n') {

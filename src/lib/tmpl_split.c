@@ -88,15 +88,19 @@ int tmpl_split(const char *src, size_t len, const char *filename, tmpl_piece **p
             }
             i++;
             col++;
-        } else {
+        } else if (c == '\n') {
             esm_buf_putc(&cur, c);
-            if (c == '\n') {
-                line++;
-                col = 1;
-            } else {
-                col++;
-            }
+            line++;
+            col = 1;
             i++;
+        } else {
+            /* a run of ordinary bytes in one append */
+            size_t j = i + 1;
+            while (j < len && src[j] != '\\' && src[j] != '{' && src[j] != '}' && src[j] != '\n')
+                j++;
+            esm_buf_append(&cur, src + i, j - i);
+            col += (int)(j - i);
+            i = j;
         }
     }
     if (depth > 0) {
