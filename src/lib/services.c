@@ -136,7 +136,9 @@ static int write_control(const char *service, const char *chars, esm_err *err)
     char *abs = esm_xasprintf("/service/%s/supervise/control", service);
     char *path = esm_path_dup(abs);
     int rc = -1;
-    int fd = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+    /* Not through a symlink: the service's own user could plant one at
+     * control to make root signal another service (or open a device). */
+    int fd = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW);
     struct stat st;
     if (fd < 0 && errno == ENXIO)
         esm_err_set(err, ESM_E_FAIL, "%s: no supervisor is running (%s)", service, abs);
