@@ -400,8 +400,30 @@ static int run_handler(struct run *r, const esm_event_handler *h, char *const ar
     if (h->kind == ESM_HANDLER_PROGRAM) {
         char *path = esm_path_dup(h->path);
         int executable = access(path, X_OK) == 0;
+        char why[64] = "";
+        struct stat st;
+        /* Root runs it unsandboxed: a handler (or the file its link names)
+         * that someone other than root or us could have written is not
+         * root's code any more. */
+        if (executable && stat(path, &st) == 0) {
+            if (st.st_mode & (S_IWGRP | S_IWOTH))
+                snprintf(why, sizeof why, "writable by group or others");
+            else if (st.st_uid != 0 && st.st_uid != geteuid())
+                snprintf(why, sizeof why, "owned by uid %ld", (long)st.st_uid);
+        }
         free(path);
-        if (!executable) {
+        if (why[0] != '\0') {
+            snprintf(detail, sizeof detail, "refused: %s is %s", h->path, why);
+            if (!r->opts->dry_run) {
+                log_printf("Refusing to run event handler %s: %s", h->path, why);
+            } else {
+                char *text = esm_xasprintf("handler %s: would refuse to run %s: %s\n", h->name,
+                                           h->path, why);
+                plan(r, text);
+                free(text);
+            }
+            status = 1 << 8; /* a failed handler, as far as the event goes */
+        } else if (!executable) {
             if (!r->opts->dry_run)
                 log_printf("Skipping non-executable event handler: %s", h->path);
             step.status = ESM_STEP_SKIPPED;
