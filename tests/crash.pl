@@ -3,6 +3,7 @@
 #
 #   perl tests/crash.pl db       config setprop/set/delete
 #   perl tests/crash.pl expand   expand-template
+#   perl tests/crash.pl event    signal-event expanding a template
 #
 # Each round runs one command to completion on a copy of the SME root (the
 # reference: what "new" looks like, and how long the command takes), then
@@ -18,7 +19,7 @@ use Time::HiRes qw(time usleep);
 use POSIX qw(_exit);
 use File::Copy qw(copy);
 
-my $mode = shift @ARGV // die "usage: crash.pl db|expand\n";
+my $mode = shift @ARGV // die "usage: crash.pl db|expand|event\n";
 my $root = $ENV{ESMITH_ROOT} // die "crash.pl: ESMITH_ROOT is not set\n";
 my $seconds = $ENV{CRASH_SECONDS} // 40;
 my $max_rounds = $ENV{CRASH_ROUNDS} // 400;
@@ -284,16 +285,27 @@ sub expand_content {
     return $text;
 }
 
+# expand: the command is expand-template TARGET; event: signal-event of
+# an event that has TARGET in its templates2expand/ (the expansion runs
+# inside signal-event).
 sub crash_expand {
     my $target = '/etc/crash-test.conf';
     my $tmpl = "$root/etc/e-smith/templates$target";
     my $out = "$root$target";
+    my @cmd = ('expand-template', $target);
     system('mkdir', '-p', "$root/etc/e-smith/templates/etc") == 0 or die "mkdir failed\n";
+    if ($mode eq 'event') {
+        my $reg = "$root/etc/e-smith/events/crash-ev/templates2expand$target";
+        system('mkdir', '-p', "$root/etc/e-smith/events/crash-ev/templates2expand/etc") == 0
+            or die "mkdir failed\n";
+        write_file($reg, '');
+        @cmd = ('signal-event', 'crash-ev');
+    }
     write_file($tmpl, expand_content(0));
-    my ($status, undef, $err) = run_capture($root, 'expand-template', $target);
-    die "setup: expand-template $target failed: $err\n" if $status != 0;
+    my ($status, undef, $err) = run_capture($root, @cmd);
+    die "setup: @cmd failed: $err\n" if $status != 0;
     my $old = slurp($out);
-    die "setup: expand-template wrote nothing\n" unless defined $old && $old ne '';
+    die "setup: @cmd wrote nothing\n" unless defined $old && $old ne '';
 
     my ($rounds, $killed, $saw_old, $saw_new, $t_end) = (0, 0, 0, 0, time + $seconds);
     while ($rounds < $max_rounds && time < $t_end && @failures < 5) {
@@ -301,13 +313,13 @@ sub crash_expand {
         my $text = expand_content($round);
         write_file($tmpl, $text);
         copy_root();
-        my ($st, undef, $e, $took) = run_capture($scratch, 'expand-template', $target);
+        my ($st, undef, $e, $took) = run_capture($scratch, @cmd);
         my $new = slurp("$scratch$target");
         if ($st != 0 || !defined $new || $new ne $text) {
             fail_round($round, "reference expansion failed ($st) or differs from the template: $e");
             last;
         }
-        $killed += run_killed(rand($took * 1.2), 'expand-template', $target);
+        $killed += run_killed(rand($took * 1.2), @cmd);
         my $now = slurp($out);
         if (!defined $now) {
             fail_round($round, "target missing after the kill");
@@ -322,8 +334,8 @@ sub crash_expand {
         $saw_new++ if $now eq $new;
         $old = $now;
     }
-    ($status, undef, $err) = run_capture($root, 'expand-template', $target);
-    push @failures, "expand-template after the last kill failed: $err" if $status != 0;
+    ($status, undef, $err) = run_capture($root, @cmd);
+    push @failures, "$cmd[0] after the last kill failed: $err" if $status != 0;
     my @temps = glob "$root/etc/.crash-test.conf.*";
     print "# $rounds rounds, $killed killed while running; target after a kill: "
         . "old $saw_old times, new $saw_new times; " . scalar(@temps)
@@ -367,7 +379,7 @@ sub report {
 
 if ($mode eq 'db') {
     crash_db();
-} elsif ($mode eq 'expand') {
+} elsif ($mode eq 'expand' || $mode eq 'event') {
     crash_expand();
 } else {
     die "crash.pl: unknown mode $mode\n";
