@@ -10,8 +10,9 @@
 # starts the same command on the real root and SIGKILLs it after a random
 # delay within that duration. After the kill the state must be exactly the
 # old one or exactly the new one, and every file must be whole. The rounds
-# are bounded by CRASH_SECONDS (default 40) and CRASH_ROUNDS (default 400);
-# CRASH_SEED makes a run repeatable. Prints TAP lines for tests/run.sh.
+# are bounded by CRASH_SECONDS (default 40; on a slow machine up to twice
+# that until CRASH_MIN_ROUNDS, default 100, have run) and CRASH_ROUNDS
+# (default 400); CRASH_SEED makes a run repeatable. Prints TAP lines for tests/run.sh.
 # Expects ESMITH_ROOT (an SME layout, see tests/lib.sh) and the tools on PATH.
 use strict;
 use warnings;
@@ -212,7 +213,8 @@ sub crash_db {
     die "setup: $why\n" unless defined $old;
 
     my ($rounds, $killed, $saw_old, $saw_new, $t_end) = (0, 0, 0, 0, time + $seconds);
-    while ($rounds < $max_rounds && time < $t_end && @failures < 5) {
+    while ($rounds < $max_rounds && @failures < 5
+        && (time < $t_end || ($rounds < $min_rounds && time < $t_end + $seconds))) {
         my $round = ++$rounds;
         my @cmd = db_command($round, $old);
         copy_root();
@@ -308,7 +310,8 @@ sub crash_expand {
     die "setup: @cmd wrote nothing\n" unless defined $old && $old ne '';
 
     my ($rounds, $killed, $saw_old, $saw_new, $t_end) = (0, 0, 0, 0, time + $seconds);
-    while ($rounds < $max_rounds && time < $t_end && @failures < 5) {
+    while ($rounds < $max_rounds && @failures < 5
+        && (time < $t_end || ($rounds < $min_rounds && time < $t_end + $seconds))) {
         my $round = ++$rounds;
         my $text = expand_content($round);
         write_file($tmpl, $text);
