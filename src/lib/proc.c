@@ -7,7 +7,6 @@
 #include <poll.h>
 #include <spawn.h>
 #include <string.h>
-#include <sys/pidfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -64,31 +63,39 @@ static int read_available(int fd, esm_buf *pending)
     }
 }
 
-/* Collects output until the pipe closes or the child exits, whichever
- * comes first; after an exit only what is already in the pipe is read. */
-static void collect_output(int out_fd, pid_t pid, esm_line_fn on_line, void *ctx)
+/* How long a quiet pipe is waited on before checking whether the child
+ * has exited while something it left behind keeps the pipe open. */
+#define EXIT_CHECK_MS 100
+
+/* Collects output until the pipe closes, or until the child has exited
+ * and what it wrote is read: a process it left running may hold the pipe
+ * open for ever. (Plain poll and waitpid: pidfds are missing on older
+ * kernels and under valgrind.) Returns 1 when the child was reaped here,
+ * its wait status in *status; 0 when the caller still has to wait. */
+static int collect_output(int out_fd, pid_t pid, esm_line_fn on_line, void *ctx, int *status)
 {
     esm_buf pending = ESM_BUF_INIT;
-    int pidfd = (int)pidfd_open(pid, 0);
-    struct pollfd fds[2] = {{out_fd, POLLIN, 0}, {pidfd, POLLIN, 0}};
-    nfds_t nfds = pidfd >= 0 ? 2 : 1;
+    struct pollfd pfd = {out_fd, POLLIN, 0};
+    int reaped = 0;
     for (;;) {
-        if (poll(fds, nfds, -1) < 0) {
-            if (errno == EINTR)
-                continue;
+        int n = poll(&pfd, 1, EXIT_CHECK_MS);
+        if (n < 0 && errno != EINTR)
+            break;
+        if (n > 0) {
+            int rc = read_available(out_fd, &pending);
+            emit_lines(&pending, 0, on_line, ctx);
+            if (rc != 0)
+                break; /* end of file: every writer is gone */
+        }
+        if (waitpid(pid, status, WNOHANG) == pid) {
+            reaped = 1;
+            read_available(out_fd, &pending); /* what it wrote before exiting */
             break;
         }
-        int rc = read_available(out_fd, &pending);
-        emit_lines(&pending, 0, on_line, ctx);
-        if (rc != 0)
-            break;
-        if (nfds == 2 && (fds[1].revents & POLLIN))
-            break; /* exited; the pipe has been drained above */
     }
     emit_lines(&pending, 1, on_line, ctx);
     esm_buf_free(&pending);
-    if (pidfd >= 0)
-        close(pidfd);
+    return reaped;
 }
 
 int esm_proc_run(const char *path, char *const argv[], int search_path, esm_line_fn on_line,
@@ -111,9 +118,9 @@ int esm_proc_run(const char *path, char *const argv[], int search_path, esm_line
         return esm_err_sys(err, rc, "%s: cannot execute", path);
     }
     fcntl(fds[0], F_SETFL, fcntl(fds[0], F_GETFL) | O_NONBLOCK);
-    collect_output(fds[0], pid, on_line, ctx);
+    int reaped = collect_output(fds[0], pid, on_line, ctx, status);
     close(fds[0]);
-    while (waitpid(pid, status, 0) < 0) {
+    while (!reaped && waitpid(pid, status, 0) < 0) {
         if (errno != EINTR)
             return esm_err_sys(err, errno, "%s: cannot wait for it", path);
     }
