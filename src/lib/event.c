@@ -404,9 +404,11 @@ static int run_handler(struct run *r, const esm_event_handler *h, char *const ar
         struct stat st;
         /* Root runs it unsandboxed: a handler (or the file its link names)
          * that someone other than root or us could have written is not
-         * root's code any more. */
+         * root's code any more. Writable by the group root or our own
+         * group is fine (a checkout made with umask 002). */
         if (executable && stat(path, &st) == 0) {
-            if (st.st_mode & (S_IWGRP | S_IWOTH))
+            if ((st.st_mode & S_IWOTH) ||
+                ((st.st_mode & S_IWGRP) && st.st_gid != 0 && st.st_gid != getegid()))
                 snprintf(why, sizeof why, "writable by group or others");
             else if (st.st_uid != 0 && st.st_uid != geteuid())
                 snprintf(why, sizeof why, "owned by uid %ld", (long)st.st_uid);
