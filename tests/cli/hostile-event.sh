@@ -1,8 +1,9 @@
 #!/bin/sh
 # Hostile filesystem, signal-event (issue 7, SECURITY.md). A handler runs
 # as root with no sandbox, so one that someone other than root could have
-# written - writable by group or others, or owned by another user, itself
-# or through its symlink - is refused: not run, logged, the event fails.
+# written - writable by others or by a group other than root's, or owned
+# by another user, itself or through its symlink - is refused: not run,
+# logged, the event fails.
 # (Templates are only warned about: the template sandbox limits them; see
 # tests/cli/expand-hostile.sh.) And a symlink planted at a service's
 # supervise/control is not written through.
@@ -31,6 +32,7 @@ check "a root-owned 0755 handler ran" ran S10ok
 for case in "world 0757" "group 0775" "world-nox 0777"; do
     set -- $case
     handler "ev-$1" S10x "$2"
+    chgrp nogroup "$EV/ev-$1/S10x"
     handler "ev-$1" S20after 0755
     signal-event "ev-$1" >"$T_TMP/out" 2>"$T_TMP/se"
     check_eq "$1-writable handler: the event fails" 1 "$?"
@@ -39,6 +41,11 @@ for case in "world 0757" "group 0775" "world-nox 0777"; do
     check "$1-writable handler: named on stderr" grep -q "S10x.*writable by group or others" "$T_TMP/se"
     rm -f "$RAN"
 done
+
+# Writable by the group root (a checkout made with umask 002): root's.
+handler ev-rootgroup S10rootgroup 0775
+check "handler writable by the group root: runs" signal-event ev-rootgroup
+check "handler writable by the group root: ran" ran S10rootgroup
 
 handler ev-owner S10x 0755
 chown nobody "$EV/ev-owner/S10x"
