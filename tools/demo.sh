@@ -30,12 +30,7 @@ surprises=0
 say() { printf '\n== %s\n' "$*"; }
 # run CMD...: shows an admin's command as typed, then runs it.
 run() {
-    shown=$*
-    case $1 in
-    sys_config) shown="config ${shown#sys_config }" ;;
-    sys_event) shown="signal-event ${shown#sys_event }" ;;
-    esac
-    printf '  # %s\n' "$shown"
+    printf '  # %s\n' "$*"
     "$@" 2>&1 | sed 's/^/    /'
 }
 # answer NAME EXPECTED: one SMTP conversation, its answer to EHLO NAME.
@@ -57,12 +52,7 @@ show_pids() { printf '  qpsmtpd pid %s (127.0.0.1:25), sqpsmtpd pid %s (127.0.0.
 email_update() {
     old_q=$(harness_pid qpsmtpd)
     old_s=$(harness_pid sqpsmtpd)
-    if [ -z "$SYSTEM_INTERIM" ]; then
-        run signal-event -v email-update
-    else
-        printf '  # signal-event email-update   (stand-in: %s not built yet)\n' "$SYSTEM_INTERIM"
-        sys_event email-update 2>&1 | sed 's/^/    /'
-    fi
+    run signal-event -v email-update
     harness_wait_restart qpsmtpd "$old_q" && harness_wait_restart sqpsmtpd "$old_s" || {
         echo "  !! the daemons were not restarted"
         surprises=$((surprises + 1))
@@ -73,8 +63,7 @@ email_update() {
 
 say "An SME system under $O/demo-root (ESMITH_ROOT), installed from this tree"
 system_install
-[ -z "$SYSTEM_INTERIM" ] || echo "  note: not built yet: $SYSTEM_INTERIM - the Perl reference stands in"
-run sys_event post-upgrade
+run signal-event -v post-upgrade
 harness_dns
 harness_services
 harness_start
@@ -87,12 +76,10 @@ answer User 250
 answer EXCHANGE.Airflite.local 250
 
 say "The admin follows the thread: reject bad HELO names at once, RFC policy"
-run sys_config setprop qpsmtpd HeloPolicy rfc HeloReject 1
-run sys_config show qpsmtpd
-if [ -z "$SYSTEM_INTERIM" ]; then
-    echo "  What would change, before changing anything:"
-    run signal-event --dry-run email-update
-fi
+run config setprop qpsmtpd HeloPolicy rfc HeloReject 1
+run config show qpsmtpd
+echo "  What would change, before changing anything:"
+run signal-event --dry-run email-update
 email_update
 
 say "After"
@@ -103,7 +90,7 @@ answer mail.example.org 250
 echo "  (mail.example.org passes: its forward and reverse DNS agree)"
 
 say "The thread's removal steps: back to the defaults"
-run sys_config delprop qpsmtpd HeloPolicy HeloReject
+run config delprop qpsmtpd HeloPolicy HeloReject
 email_update
 show_line
 answer User 250

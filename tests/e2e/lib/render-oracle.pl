@@ -6,8 +6,7 @@
 # name), template-begin first, template-end last, the rest in byte order,
 # all filled in one package with the configuration db's records as
 # variables (%key with props and type, $key the raw value).
-# It is the reference our expand-template is compared against, and the
-# renderer of last resort when our tools are not built.
+# The e2e tests compare our expand-template's output with it.
 use strict;
 use warnings;
 use Text::Template;
