@@ -2,7 +2,7 @@
 # make valgrind: the unit tests, tests/cli and tests/oracle again, with every
 # tool and every unit test program run under valgrind (memcheck, leaks).
 #
-# Wrappers in $O-vg/bin and $O-vg/tests exec the real programs of $O under
+# Wrappers in $O-vg/{bin,tests,helpers} exec the real programs of $O under
 # valgrind; the tests run with O=$O-vg, so they find the wrappers wherever
 # they look for a tool. Valgrind writes its findings into the per-test
 # report directory tests/run.sh provides ($ESM_REPORT_DIR): any error there
@@ -13,11 +13,13 @@
 set -eu
 O=${O:-build}
 top=$(pwd)
+# The tests get O as given (relative, usually): some build paths as $TOP/$O.
 case "$O" in /*) real=$O ;; *) real=$top/$O ;; esac
 vg=$real-vg
+vg_o=$O-vg
 supp=$top/tests/valgrind.supp
 rm -rf "$vg"
-mkdir -p "$vg/bin" "$vg/tests"
+mkdir -p "$vg/bin" "$vg/tests" "$vg/helpers"
 
 # wrap PROGRAM WRAPPER: a script that runs PROGRAM under valgrind. The
 # program is run by its own path (config is a link to db: argv[0] counts).
@@ -37,11 +39,14 @@ done
 for p in "$real"/tests/test_*; do
     [ -x "$p" ] && wrap "$p" "$vg/tests/$(basename "$p")"
 done
+for p in "$real"/helpers/*; do
+    [ -x "$p" ] && wrap "$p" "$vg/helpers/$(basename "$p")"
+done
 
 passed=0
 failed=0
-for pat in ${VALGRIND_TESTS:-$vg/tests/test_ tests/cli/ tests/oracle/}; do
-    ESM_VALGRIND=1 O=$vg TESTS=$pat sh tests/run.sh | tee "$vg/run.out" || true
+for pat in ${VALGRIND_TESTS:-$vg_o/tests/test_ tests/cli/ tests/oracle/}; do
+    ESM_VALGRIND=1 O=$vg_o TESTS=$pat sh tests/run.sh | tee "$vg/run.out" || true
     last=$(tail -n 1 "$vg/run.out")
     p=${last%% passed*}
     f=${last#*passed, }
