@@ -650,6 +650,8 @@ tsv *tmpl_regex_subst(esm_tmpl_env *env, tnode *n)
  * match at the start. */
 static tsv *do_split(esm_tmpl_env *env, tnode *n, int want_list, tlist *out)
 {
+    int64_t limit = env->split_limit;
+    env->split_limit = 0;
     tnode *patn = n->nkids > 0 ? n->kids[0] : NULL;
     int awk = 0;
     const char *flags = "";
@@ -677,7 +679,6 @@ static tsv *do_split(esm_tmpl_env *env, tnode *n, int want_list, tlist *out)
     }
     if (!subject)
         return NULL;
-    int64_t limit = 0;
     if (n->nkids > 2) {
         tsv *l = tmpl_eval_scalar(env, n->kids[2]);
         if (!l) {

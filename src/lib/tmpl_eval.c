@@ -1079,10 +1079,43 @@ static int assign_target(esm_tmpl_env *env, tnode *t, tlist *vals, size_t *at)
 
 /* List assignment; returns the number of right-hand values (its scalar
  * value) or -1. lhs values are pushed on out when given. */
+/* How many scalars a list assignment's left side takes, or -1 when it
+ * has an array or hash (which takes everything). */
+static int scalar_targets(const tnode *t)
+{
+    switch (t->kind) {
+    case N_SVAR:
+    case N_ELEM:
+    case N_HELEM:
+        return 1;
+    case N_FUNC:
+        return t->op == B_UNDEF && t->nkids == 0 ? 1 : -1;
+    case N_MY:
+    case N_LIST: {
+        int count = 0;
+        for (int i = 0; i < t->nkids; i++) {
+            int c = scalar_targets(t->kids[i]);
+            if (c < 0)
+                return -1;
+            count += c;
+        }
+        return count;
+    }
+    default:
+        return -1;
+    }
+}
+
 static int64_t list_assign(esm_tmpl_env *env, tnode *n, tlist *out)
 {
     tlist vals = {0};
-    if (tmpl_eval_list(env, n->kids[1], &vals) < 0) {
+    tnode *rhs = n->kids[1];
+    if (rhs->kind == N_FUNC && rhs->op == B_SPLIT && rhs->nkids < 3) {
+        /* Perl gives split a LIMIT of one more than the scalars assigned */
+        int c = scalar_targets(n->kids[0]);
+        env->split_limit = c >= 0 ? c + 1 : 0;
+    }
+    if (tmpl_eval_list(env, rhs, &vals) < 0) {
         tlist_free(&vals);
         return -1;
     }

@@ -690,6 +690,21 @@ static int put_codepoint(parser *p, esm_buf *b, unsigned long cp, size_t at)
 
 enum { CASE_NONE, CASE_U, CASE_L, CASE_Q };
 
+/* The node for a \U \L or \Q group of an interpolated string, with a
+ * \u or \l that came just before it applied to the result. */
+static tnode *case_group(parser *p, size_t at, int mode, int shot, tnode *parts)
+{
+    tnode *f = node_at(p, N_FUNC, at);
+    f->op = mode == CASE_U ? B_UC : mode == CASE_L ? B_LC : B_QUOTEMETA;
+    add_kid(f, parts);
+    if (shot != CASE_NONE) {
+        tnode *g = node1(p, N_FUNC, at, f);
+        g->op = shot == CASE_U ? B_UCFIRST : B_LCFIRST;
+        f = g;
+    }
+    return f;
+}
+
 /* Builds an N_INTERP from string content s (escapes still in it).
  * regex: keep backslash escapes for PCRE2 and treat a trailing $ as an
  * anchor. at: position of the content in the source, for messages. */
@@ -700,6 +715,7 @@ static tnode *parse_interp(parser *p, const char *s, size_t len, int regex, size
     tnode *outer = NULL;
     int case_mode = CASE_NONE;
     int one_shot = CASE_NONE; /* \u \l for the next character or variable */
+    int group_shot = CASE_NONE;
     for (size_t i = 0; i < len && !p->failed; i++) {
         char c = s[i];
         if (c == '\\' && i + 1 < len) {
@@ -707,12 +723,9 @@ static tnode *parse_interp(parser *p, const char *s, size_t len, int regex, size
             if (e == 'U' || e == 'L' || e == 'Q' || e == 'E') {
                 if (case_mode != CASE_NONE) {
                     flush_lit(p, &st);
-                    tnode *f = node_at(p, N_FUNC, at);
-                    f->op = case_mode == CASE_U ? B_UC : case_mode == CASE_L ? B_LC : B_QUOTEMETA;
-                    add_kid(f, st.parts);
+                    add_kid(outer, case_group(p, at, case_mode, group_shot, st.parts));
                     st.parts = outer;
                     outer = NULL;
-                    add_kid(st.parts, f);
                     case_mode = CASE_NONE;
                 }
                 if (e != 'E') {
@@ -720,6 +733,9 @@ static tnode *parse_interp(parser *p, const char *s, size_t len, int regex, size
                     outer = st.parts;
                     st.parts = node_at(p, N_INTERP, at);
                     case_mode = e == 'U' ? CASE_U : e == 'L' ? CASE_L : CASE_Q;
+                    /* "\u\L$name" is ucfirst(lc($name)) */
+                    group_shot = one_shot;
+                    one_shot = CASE_NONE;
                 }
                 continue;
             }
@@ -841,11 +857,8 @@ static tnode *parse_interp(parser *p, const char *s, size_t len, int regex, size
         goto fail;
     flush_lit(p, &st);
     if (case_mode != CASE_NONE) {
-        tnode *f = node_at(p, N_FUNC, at);
-        f->op = case_mode == CASE_U ? B_UC : case_mode == CASE_L ? B_LC : B_QUOTEMETA;
-        add_kid(f, st.parts);
+        add_kid(outer, case_group(p, at, case_mode, group_shot, st.parts));
         st.parts = outer;
-        add_kid(st.parts, f);
     }
     esm_buf_free(&st.lit);
     if (st.parts->nkids == 1 && st.parts->kids[0]->kind == N_STR) {

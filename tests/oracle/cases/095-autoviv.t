@@ -1,0 +1,1 @@
+{ my %h; $h{x}{y}++; $h{x}{y}++; $h{x}{y} } { my %h; my $v = $h{a}{b}; exists $h{a} ? 'viv' : 'no' } { my %h; $h{n}++; $h{n} } { my %c; $c{$_}++ for qw(a b a); join ',', map { "$_=$c{$_}" } sort keys %c }

@@ -1,0 +1,1 @@
+{ ucfirst lc 'hELLO' } { length lc 'ABC' } { defined($sshd{status}) ? 'd' : 'u' } { uc substr('abc', 1) }

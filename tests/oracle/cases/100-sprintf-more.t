@@ -1,0 +1,1 @@
+{ sprintf('%-10s|', 'ab') } { sprintf('%s', 1/3) } { sprintf('%.2f', 2.675) } { sprintf('%5.1e', 12345) } { sprintf('%#x %#o', 255, 8) } { sprintf('%d%%', 50) } { sprintf('%s and %s', 'a') } { sprintf('%03.1f', 1.25) } { sprintf('% d', 3) }

@@ -1,0 +1,1 @@
+{ 'Hello World' =~ /\bworld\b/i ? 1 : 0 } { 'a1' =~ /^[[:alpha:]]\d$/ ? 1 : 0 } { "line\n" =~ /line$/ ? 1 : 0 } { "ab\ncd" =~ /^cd/m ? 1 : 0 } { "a\nb" =~ /a.b/s ? 1 : 0 } { 'x y' =~ m{ x \s y }x ? 1 : 0 } { 'AB' =~ /(?i)ab/ ? 1 : 0 }

@@ -1,0 +1,1 @@
+{ join '|', split /\|/, 'a|b|c' } { join '|', split /,/, 'a,b,,,', -1 } { join '|', split(',', 'x,y') } { scalar(() = split /,/, 'a,b,c') } { join '|', split /\s+/, ' lead' } { join '|', split /^/, "l1\nl2\n" }

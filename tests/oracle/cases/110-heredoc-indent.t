@@ -1,0 +1,7 @@
+{
+    my $x = <<~EOT;
+        indented $SystemName
+          more
+        EOT
+    $x
+}

@@ -1,0 +1,1 @@
+{ "\LABC\Edef\Ughi" } { "\uhello \lWORLD" } { my $n = 'bob'; "\u\L$n\E!" } { "\Qa.b\E" }

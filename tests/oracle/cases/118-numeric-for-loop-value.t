@@ -1,0 +1,1 @@
+[{ for my $i (1..3) { } }] [{ my @x = (1); while (@x) { shift @x } }] [{ 7 if 1; }]
