@@ -346,7 +346,7 @@ struct esm_tmpl_env {
     size_t *ovec;
     int ovec_n;
     int64_t split_limit; /* implicit LIMIT of a split assigned to scalars */
-    tlist mortals; /* temporaries that must live until the statement ends */
+    tlist mortals;       /* temporaries that must live until the statement ends */
     esm_tmpl_warn_fn warn_fn;
     void *warn_ctx;
 };
