@@ -101,6 +101,8 @@ pids="$H_RUNSVDIR_PID $H_DNS_PID $H_DAEMON_PIDS"
 harness_stop
 alive=""
 for pid in $pids; do kill -0 "$pid" 2>/dev/null && alive="$alive $pid"; done
+# Our PID namespace shows only what the demo started.
+alive="$alive$(ps -e -o pid=,comm= | awk '$2 ~ /^(runsvdir|runsv|qpsmtpd|dnsmasq)/ { printf " %s(%s)", $2, $1 }')"
 if [ -z "$alive" ]; then echo "  stopped: runsvdir, runsv, qpsmtpd, sqpsmtpd, dnsmasq"; else
     echo "  !! still running:$alive"
     surprises=$((surprises + 1))

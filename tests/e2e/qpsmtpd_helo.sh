@@ -191,3 +191,6 @@ harness_stop
 alive=""
 for pid in $pids; do kill -0 "$pid" 2>/dev/null && alive="$alive $pid"; done
 check_eq "every process started is stopped" "" "$alive"
+# Our PID namespace shows only what we started: none of it may be left.
+left=$(ps -e -o pid=,comm= | awk '$2 ~ /^(runsvdir|runsv|qpsmtpd|dnsmasq|perl)/ { printf " %s(%s)", $2, $1 }')
+check_eq "no runsvdir, runsv, qpsmtpd or dnsmasq left" "" "$left"
