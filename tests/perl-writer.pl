@@ -4,15 +4,16 @@
 # write DBFILE.PID, rename it over DBFILE, unlock. Used by the concurrency
 # tests to write at the same time as our `db`.
 #
-#   perl-writer.pl DBFILE KEY PREFIX COUNT [PAUSE [HOLD]]
+#   perl-writer.pl DBFILE KEY PREFIX COUNT [PAUSE [HOLD [unlink]]]
 # sets props PREFIX1 .. PREFIXCOUNT of record KEY to 1 .. COUNT, one write
 # each, PAUSE seconds apart (so it overlaps other writers), holding the
-# lock HOLD seconds before each rewrite.
+# lock HOLD seconds before each rewrite. With "unlink" it deletes the lock
+# file after unlocking, as esmith::config does.
 use strict;
 use warnings;
 use Fcntl qw(:flock);
 
-my ($file, $key, $prefix, $count, $pause, $hold) = @ARGV;
+my ($file, $key, $prefix, $count, $pause, $hold, $unlink) = @ARGV;
 for my $n (1 .. $count) {
     open my $lock, '>>', "$file.lock" or die "lock: $!";
     flock $lock, LOCK_EX or die "flock: $!";
@@ -40,6 +41,7 @@ for my $n (1 .. $count) {
     close $out or die "close: $!";
     rename "$file.$$", $file or die "rename: $!";
     flock $lock, LOCK_UN;
+    unlink "$file.lock" if ($unlink // '') eq 'unlink';
     close $lock;
     select undef, undef, undef, $pause if $pause;
 }

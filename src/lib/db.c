@@ -35,11 +35,15 @@
 static const char META_KEY[] = "=esmith-c-sync";
 
 /* One effective change of a transaction, for the change log and for
- * re-applying it when a Perl writer slipped in (see commit). */
+ * applying it again when another writer slipped in (see commit): what
+ * the record was and what we made of it (the intent, merged prop by prop
+ * into whatever the other writer left), and what the log shows. */
 struct op {
     char *key;
-    char *old_raw; /* NULL: the key did not exist */
-    char *new_raw; /* NULL: deleted */
+    char *base_raw; /* before our change; NULL: the key did not exist */
+    char *mine_raw; /* our result; NULL: deleted */
+    char *old_raw;  /* for the log: the value we replaced */
+    char *new_raw;  /* for the log: the value we stored */
 };
 
 struct esm_db {
@@ -51,6 +55,10 @@ struct esm_db {
     struct tdb_context *tdb;
     int tdb_writable;
     int lock_fd;
+    /* Locks taken at commit on lock files that replaced ours (see
+     * restart_transaction); held with lock_fd until the end. */
+    int relock_fds[8];
+    int relock_count;
     int in_txn;
     struct esm_stamp saved_stamp; /* the stamp before the open transaction */
     struct op *ops;
@@ -145,9 +153,7 @@ static void detach_tdb(esm_db *db)
  * we opened ours: then ours is an orphan and must be reopened. */
 static int reattach_if_replaced(esm_db *db, esm_err *err)
 {
-    struct stat held, named;
-    if (db->tdb != NULL && fstat(tdb_fd(db->tdb), &held) == 0 && stat(db->tdb_path, &named) == 0 &&
-        held.st_ino == named.st_ino && held.st_dev == named.st_dev)
+    if (db->tdb != NULL && esm_fd_is_named(tdb_fd(db->tdb), db->tdb_path))
         return 0;
     detach_tdb(db);
     return attach_tdb(db, err) < 0 ? -1 : 0;
@@ -204,6 +210,12 @@ static int rebuild_tdb(esm_db *db, esm_err *err)
         esm_stamp_from_stat(&stamp, &st);
     }
 
+    /* Hold the old TDB's transaction lock while replacing it: our writers
+     * serialise on it even when they hold different lock files (the Perl
+     * tools delete the lock file), and one that waited for it sees the
+     * replacement (start_tdb_transaction). */
+    struct tdb_context *guarded =
+        db->tdb != NULL && db->tdb_writable && tdb_transaction_start(db->tdb) == 0 ? db->tdb : NULL;
     int hash_size = (int)(flat.count + flat.count / 2) | 1;
     if (hash_size < 1031)
         hash_size = 1031;
@@ -245,7 +257,8 @@ static int rebuild_tdb(esm_db *db, esm_err *err)
     }
     if (esm_flat_install(tmp, db->tdb_path, db->name, err) != 0)
         goto out;
-    detach_tdb(db);
+    detach_tdb(db); /* closing cancels the guard */
+    guarded = NULL;
     if (attach_tdb(db, err) != 1) {
         if (db->tdb == NULL && err != NULL && err->code == ESM_OK)
             esm_err_set(err, ESM_E_FAIL, "%s: %s vanished", db->name,
@@ -254,9 +267,17 @@ static int rebuild_tdb(esm_db *db, esm_err *err)
     }
     rc = 0;
 out:
+    if (guarded != NULL)
+        tdb_transaction_cancel(guarded);
     free(tmp);
     esm_flat_free(&flat);
     return rc;
+}
+
+/* The TDB file we have open is no longer the one at its path. */
+static int tdb_replaced(esm_db *db)
+{
+    return !esm_fd_is_named(tdb_fd(db->tdb), db->tdb_path);
 }
 
 /* Brings the TDB in sync with the flat file under the exclusive lock
@@ -339,6 +360,8 @@ static void free_ops(esm_db *db)
 {
     for (size_t i = 0; i < db->op_count; i++) {
         free(db->ops[i].key);
+        free(db->ops[i].base_raw);
+        free(db->ops[i].mine_raw);
         free(db->ops[i].old_raw);
         free(db->ops[i].new_raw);
     }
@@ -641,10 +664,10 @@ static int tdb_failure(esm_db *db, const char *what, esm_err *err)
     enum TDB_ERROR code = tdb_error(db->tdb);
     struct statvfs vfs;
     struct stat st;
-    /* When the reason got lost: a file system with less room than the
-     * TDB's size cannot take its recovery area. */
-    if (saved == 0 && (code == TDB_SUCCESS || code == TDB_ERR_IO) &&
-        fstatvfs(tdb_fd(db->tdb), &vfs) == 0 && fstat(tdb_fd(db->tdb), &st) == 0 &&
+    /* TDB does not keep errno reliably: a file system with less room than
+     * the TDB's size cannot take its recovery area, whatever errno says. */
+    if ((code == TDB_SUCCESS || code == TDB_ERR_IO) && fstatvfs(tdb_fd(db->tdb), &vfs) == 0 &&
+        fstat(tdb_fd(db->tdb), &st) == 0 &&
         (uint64_t)vfs.f_bavail * vfs.f_frsize < (uint64_t)st.st_size)
         saved = ENOSPC;
     if ((code == TDB_SUCCESS || code == TDB_ERR_IO) && saved != 0)
@@ -659,6 +682,8 @@ static void unlock_flat(esm_db *db)
     if (db->lock_fd >= 0)
         close(db->lock_fd);
     db->lock_fd = -1;
+    while (db->relock_count > 0)
+        close(db->relock_fds[--db->relock_count]);
 }
 
 /* Starts the TDB transaction, first overwriting the stored stamp with
@@ -669,20 +694,41 @@ static void unlock_flat(esm_db *db)
  * using it. The commit stores the real stamp again (store_stamp); a
  * cancel puts the old one back. The overwrite is in place and not
  * synced: libtdb's first fsync in the commit flushes it before any
- * record is changed in place. */
-static int begin_tdb_transaction(esm_db *db, esm_err *err)
+ * record is changed in place.
+ * Whoever held the transaction lock before us may have replaced the TDB
+ * meanwhile (a rebuild): then start again on the new one. */
+static int start_tdb_transaction(esm_db *db, esm_err *err)
 {
-    if (read_stamp(db, &db->saved_stamp, err) != 0)
-        return -1;
-    struct esm_stamp spoiled;
-    memset(&spoiled, 0, sizeof spoiled);
-    spoiled.magic = ESM_STAMP_MAGIC;
-    spoiled.present = 1;
-    if (tdb_store(db->tdb, meta_key(), tdb_data_of((const char *)&spoiled, sizeof spoiled),
-                  TDB_REPLACE) != 0 ||
-        tdb_transaction_start(db->tdb) != 0)
-        return tdb_failure(db, "start a transaction on", err);
-    return 0;
+    for (int attempt = 0; attempt < 20; attempt++) {
+        if (!db->tdb_writable)
+            return esm_err_set(err, ESM_E_FAIL, "%s: cannot write %s: permission denied", db->name,
+                               esm_path_unroot(db->tdb_path));
+        if (read_stamp(db, &db->saved_stamp, err) != 0)
+            return -1;
+        struct esm_stamp spoiled;
+        memset(&spoiled, 0, sizeof spoiled);
+        spoiled.magic = ESM_STAMP_MAGIC;
+        spoiled.present = 1;
+        if (tdb_store(db->tdb, meta_key(), tdb_data_of((const char *)&spoiled, sizeof spoiled),
+                      TDB_REPLACE) != 0 ||
+            tdb_transaction_start(db->tdb) != 0)
+            return tdb_failure(db, "start a transaction on", err);
+        if (!tdb_replaced(db))
+            return 0;
+        tdb_transaction_cancel(db->tdb);
+        if (sync_locked(db, err) != 0)
+            return -1;
+    }
+    return esm_err_set(err, ESM_E_FAIL, "%s: %s keeps being replaced", db->name,
+                       esm_path_unroot(db->tdb_path));
+}
+
+/* Cancels the TDB transaction and puts the stamp spoiled at its start back. */
+static void cancel_tdb_transaction(esm_db *db)
+{
+    tdb_transaction_cancel(db->tdb);
+    tdb_store(db->tdb, meta_key(),
+              tdb_data_of((const char *)&db->saved_stamp, sizeof db->saved_stamp), TDB_REPLACE);
 }
 
 int esm_db_transaction_start(esm_db *db, esm_err *err)
@@ -698,12 +744,7 @@ int esm_db_transaction_start(esm_db *db, esm_err *err)
         close(fd);
         return -1;
     }
-    if (!db->tdb_writable) {
-        close(fd);
-        return esm_err_set(err, ESM_E_FAIL, "%s: cannot write %s: permission denied", db->name,
-                           esm_path_unroot(db->tdb_path));
-    }
-    if (begin_tdb_transaction(db, err) != 0) {
+    if (start_tdb_transaction(db, err) != 0) {
         close(fd);
         return -1;
     }
@@ -717,9 +758,7 @@ void esm_db_transaction_cancel(esm_db *db)
 {
     if (!db->in_txn)
         return;
-    tdb_transaction_cancel(db->tdb);
-    tdb_store(db->tdb, meta_key(),
-              tdb_data_of((const char *)&db->saved_stamp, sizeof db->saved_stamp), TDB_REPLACE);
+    cancel_tdb_transaction(db);
     db->in_txn = 0;
     free_ops(db);
     unlock_flat(db);
@@ -733,6 +772,8 @@ static void add_op(esm_db *db, const char *key, char *old_raw, const char *new_r
     }
     struct op *op = &db->ops[db->op_count++];
     op->key = esm_xstrdup(key);
+    op->base_raw = old_raw ? esm_xstrdup(old_raw) : NULL;
+    op->mine_raw = new_raw ? esm_xstrdup(new_raw) : NULL;
     op->old_raw = old_raw;
     op->new_raw = new_raw ? esm_xstrdup(new_raw) : NULL;
 }
@@ -803,27 +844,94 @@ int esm_db_delete(esm_db *db, const char *key, esm_err *err)
     return write_one(db, key, NULL, err);
 }
 
-/* After a Perl writer changed the flat file during our transaction (it
- * held a lock on an unlinked lock file): start over from its file and
- * apply our changes again, so neither side's records are lost. */
-static int redo_on_new_flat(esm_db *db, esm_err *err)
+/* Our change of one record applied to what another writer left: the
+ * type and the props we changed or removed (from base to mine) are
+ * applied to the current record, the other props stay as they are now. */
+static char *merged_raw(esm_db *db, const struct op *op, const char *current, esm_err *err)
 {
-    tdb_transaction_cancel(db->tdb);
-    if (rebuild_tdb(db, err) != 0)
-        return -1;
-    if (begin_tdb_transaction(db, err) != 0)
-        return -1;
-    for (size_t i = 0; i < db->op_count; i++) {
-        struct op *op = &db->ops[i];
-        char *old = NULL;
-        int rc = apply_in_txn(db, op->key, op->new_raw, 0, &old, err);
-        if (rc < 0)
-            return -1;
-        if (rc > 0) {
-            free(op->old_raw);
-            op->old_raw = old;
-        }
+    if (op->mine_raw == NULL || current == NULL ||
+        (op->base_raw != NULL && strcmp(op->base_raw, current) == 0))
+        return op->mine_raw ? esm_xstrdup(op->mine_raw) : NULL;
+    esm_record *mine = esm_record_decode(op->mine_raw, strlen(op->mine_raw));
+    esm_record *base =
+        op->base_raw ? esm_record_decode(op->base_raw, strlen(op->base_raw)) : esm_record_new("");
+    esm_record *result = esm_record_decode(current, strlen(current));
+    if (strcmp(esm_record_type(mine), esm_record_type(base)) != 0)
+        esm_record_set_type(result, esm_record_type(mine));
+    for (size_t i = 0; i < esm_record_count(mine); i++) {
+        const char *name = esm_record_name_at(mine, i);
+        const char *was = esm_record_get(base, name);
+        if (was == NULL || strcmp(was, esm_record_value_at(mine, i)) != 0)
+            esm_record_set(result, name, esm_record_value_at(mine, i));
     }
+    for (size_t i = 0; i < esm_record_count(base); i++)
+        if (esm_record_get(mine, esm_record_name_at(base, i)) == NULL)
+            esm_record_unset(result, esm_record_name_at(base, i));
+    char *raw = storable_raw(db, op->key, result, err);
+    esm_record_free(result);
+    esm_record_free(base);
+    esm_record_free(mine);
+    return raw;
+}
+
+/* Applies op again in the restarted transaction (see merged_raw). */
+static int replay_op(esm_db *db, struct op *op, esm_err *err)
+{
+    size_t len = 0;
+    int failed;
+    char *current = fetch_raw(db, op->key, &len, &failed, err);
+    if (failed)
+        return -1;
+    char *raw = merged_raw(db, op, current, err);
+    if (raw == NULL && op->mine_raw != NULL) {
+        free(current);
+        return -1;
+    }
+    char *old = NULL;
+    int rc = apply_in_txn(db, op->key, raw, 0, &old, err);
+    if (rc > 0) {
+        free(op->old_raw);
+        op->old_raw = old;
+        free(op->new_raw);
+        op->new_raw = raw ? esm_xstrdup(raw) : NULL;
+    }
+    free(raw);
+    free(current);
+    return rc < 0 ? -1 : 0;
+}
+
+/* Whether the lock file we hold (the last taken) lost its name: a Perl
+ * writer deletes the lock file after unlocking, so the next Perl writer
+ * may be locking a new file and writing right now, unseen by us. */
+static int lock_replaced(esm_db *db)
+{
+    int held = db->relock_count ? db->relock_fds[db->relock_count - 1] : db->lock_fd;
+    return !esm_fd_is_named(held, db->lock_path);
+}
+
+/* Starts our transaction over when another writer may have slipped in:
+ * cancel it (releasing the TDB's transaction lock, so that waiting for a
+ * lock file below cannot deadlock with our own writers), lock the file
+ * that now has the lock's name as well (keeping the first, so writers
+ * queued on it stay queued), rebuild the TDB from the flat file if that
+ * changed, and apply our changes again: neither side loses records. */
+static int restart_transaction(esm_db *db, esm_err *err)
+{
+    cancel_tdb_transaction(db);
+    while (lock_replaced(db)) {
+        if (db->relock_count == (int)(sizeof db->relock_fds / sizeof *db->relock_fds))
+            return esm_err_set(err, ESM_E_FAIL, "%s: %s keeps being deleted", db->name,
+                               esm_path_unroot(db->lock_path));
+        int fd = esm_flat_lock(db->lock_path, LOCK_EX, db->name, err);
+        if (fd < 0)
+            return -1;
+        db->relock_fds[db->relock_count++] = fd;
+    }
+    if (sync_locked(db, err) != 0 || start_tdb_transaction(db, err) != 0)
+        return -1;
+    for (size_t i = 0; i < db->op_count; i++)
+        if (replay_op(db, &db->ops[i], err) != 0)
+            return -1;
     return 0;
 }
 
@@ -865,20 +973,25 @@ int esm_db_transaction_commit(esm_db *db, esm_err *err)
             tdb_failure(db, "commit to", err);
             goto fail;
         }
+        /* Last check before the rename: still the only writer, and the
+         * flat file still the one the TDB was built from (the stamp saved
+         * when the transaction began: the stored one is spoiled)? */
         struct esm_stamp now;
-        if (esm_stamp_of(db->path, &now, db->name, err) != 0)
-            goto fail;
-        if (!now.present || esm_stamp_equal(&db->saved_stamp, &now))
-            break;
+        if (!lock_replaced(db)) {
+            if (esm_stamp_of(db->path, &now, db->name, err) != 0)
+                goto fail;
+            if (!now.present || esm_stamp_equal(&db->saved_stamp, &now))
+                break;
+        }
         unlink(tmp);
         free(tmp);
         tmp = NULL;
-        if (attempt == 5) {
+        if (attempt == 20) {
             esm_err_set(err, ESM_E_FAIL, "%s: %s keeps changing under us", db->name,
                         esm_path_unroot(db->path));
             goto fail;
         }
-        if (redo_on_new_flat(db, err) != 0)
+        if (restart_transaction(db, err) != 0)
             goto fail;
     }
     if (esm_flat_install(tmp, db->path, db->name, err) != 0) {

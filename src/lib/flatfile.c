@@ -312,14 +312,19 @@ int esm_flat_lock(const char *lock_path, int how, const char *name, esm_err *err
         }
         /* A Perl writer may have unlinked the file between our open and
          * our lock: then we hold a lock nobody else will ever see. */
-        struct stat held, named;
-        if (fstat(fd, &held) == 0 && stat(lock_path, &named) == 0 && held.st_ino == named.st_ino &&
-            held.st_dev == named.st_dev)
+        if (esm_fd_is_named(fd, lock_path))
             return fd;
         close(fd);
     }
     return esm_err_set(err, ESM_E_FAIL, "%s: cannot keep a lock on %s (it keeps being replaced)",
                        name, esm_path_unroot(lock_path));
+}
+
+int esm_fd_is_named(int fd, const char *path)
+{
+    struct stat held, named;
+    return fstat(fd, &held) == 0 && held.st_nlink > 0 && stat(path, &named) == 0 &&
+           held.st_ino == named.st_ino && held.st_dev == named.st_dev;
 }
 
 void esm_stamp_from_stat(struct esm_stamp *stamp, const struct stat *st)

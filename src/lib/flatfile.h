@@ -55,6 +55,11 @@ int esm_flat_install(const char *tmp, const char *path, const char *name, esm_er
  * tools unlink it after unlocking). Returns the fd to close to unlock. */
 int esm_flat_lock(const char *lock_path, int how, const char *name, esm_err *err);
 
+/* 1 when path still names the file open on fd. Inode numbers are reused
+ * at once (ext4, tmpfs): a file that lost its name has no links left, so
+ * that is checked as well as the inode. */
+int esm_fd_is_named(int fd, const char *path);
+
 /* What identifies one version of the flat file without reading it. Size
  * and whole-second mtime are not enough (ext4 reuses inodes and a rewrite
  * often keeps the size within one second): nanosecond mtime and ctime. */

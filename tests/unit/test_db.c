@@ -381,16 +381,25 @@ static void test_commit_merges_a_concurrent_rewrite(void **state)
     esm_db *db = esm_db_open("configuration", ESM_DB_WRITE, &err);
     put_prop(db, "a", "t", "p", "1");
     put_prop(db, "c", "t", "p", "1");
+    esm_record *d = esm_record_decode("t|gone|x|keep|y", 15);
+    assert_int_equal(esm_db_put(db, "d", d, &err), 0);
     assert_int_equal(esm_db_transaction_start(db, &err), 0);
     put_prop(db, "b", "t", "p", "2");
     put_prop(db, "c", "t", "p", "ours");
+    esm_record_unset(d, "gone");
+    esm_record_set(d, "mine", "z");
+    assert_int_equal(esm_db_put(db, "d", d, &err), 0);
+    esm_record_free(d);
+    /* theirs: c.p changed (we win: we changed it too), d.keep changed and
+     * d.their added (kept: we did not touch them), a new record */
     char *tmp = esm_xasprintf("%s.perl", dbfile);
-    spit(tmp, "# header\na=t|p|1\nc=t|p|theirs\next=perl\n");
+    spit(tmp, "# header\na=t|p|1\nc=t|p|theirs\nd=t|gone|x|keep|new|their|w\next=perl\n");
     assert_int_equal(rename(tmp, dbfile), 0);
     free(tmp);
     assert_int_equal(esm_db_transaction_commit(db, &err), 0);
     char *text = slurp(dbfile);
-    assert_non_null(strstr(text, "\na=t|p|1\nb=t|p|2\nc=t|p|ours\next=perl\n"));
+    assert_non_null(strstr(text, "\na=t|p|1\nb=t|p|2\nc=t|p|ours\n"
+                                 "d=t|keep|new|mine|z|their|w\next=perl\n"));
     free(text);
     esm_record *rec;
     assert_int_equal(esm_db_get(db, "ext", &rec, &err), 1);
