@@ -124,6 +124,10 @@ run "backslashes stored as they are" 0 "" config setprop smb share 'C:\Shares\Pu
 run "  read back" 0 'C:\Shares\Public' config getprop smb share
 grep -q 'share|C:\\Shares\\Public|' "$DB/configuration" && ok "  flat file has them verbatim" ||
     not_ok "  flat file has them verbatim"
+run "values the original keeps intact are stored byte for byte" 0 "" config setprop smb odd 'a=b #c  d é\\x\\y'
+run "  read back" 0 'a=b #c  d é\\x\\y' config getprop smb odd
+grep -qF 'odd|a=b #c  d é\\x\\y|' "$DB/configuration" && ok "  verbatim in the flat file" ||
+    not_ok "  verbatim in the flat file"
 run "trimming: only the ends of the whole raw value" 0 "" config set padded '  t' a ' mid ' z 'end  '
 run "  type's leading and last prop's trailing blanks go" 0 "t|a| mid |z|end" config get padded
 run "key 0 is an ordinary key" 0 "" config set 0 zero
