@@ -117,7 +117,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     static const char *const services[] = {"sup", "sysd", "off", "norecord"};
     const char *service = services[data[0] & 3];
     int as_link = (data[0] & 4) != 0;
-    char *text = strndup((const char *)data + 1, size - 1);
+    /* The input is not NUL-terminated: copy, do not strndup it. */
+    char *text = malloc(size);
+    memcpy(text, data + 1, size - 1);
+    text[size - 1] = '\0';
 
     char path[512];
     snprintf(path, sizeof path, "%s/%s", entry_dir, service);
