@@ -44,6 +44,9 @@ UNIT_BIN = $(patsubst tests/unit/%.c,$(O)/tests/%,$(UNIT_SRC))
 # Programs the shell tests use, never installed: tests/helpers/NAME.c
 HELPER_SRC = $(sort $(wildcard tests/helpers/*.c))
 HELPER_BIN = $(patsubst tests/helpers/%.c,$(O)/helpers/%,$(HELPER_SRC))
+# Every fuzz target also as a plain program replaying its committed corpus
+# (tests/cli/fuzz-replay.sh): a crash once found stays fixed, also under SAN=1.
+REPLAY_BIN = $(patsubst fuzz/%.c,$(O)/fuzz-replay/%,$(sort $(wildcard fuzz/fuzz_*.c)))
 
 .PHONY: all deps check test bench demo install clean format cppcheck links fuzz valgrind rpm
 
@@ -100,7 +103,12 @@ $(O)/helpers/%: tests/helpers/%.c $(O)/libesmith.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(O)/libesmith.a $(LIBS)
 
-test: all $(UNIT_BIN) $(HELPER_BIN)
+$(O)/fuzz-replay/%: fuzz/%.c tests/fuzz-replay.c $(O)/libesmith.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -std=c11 $(CFLAGS) $(SANFLAGS) $(LDFLAGS) -o $@ tests/fuzz-replay.c $< \
+	  $(O)/libesmith.a $(LIBS)
+
+test: all $(UNIT_BIN) $(HELPER_BIN) $(REPLAY_BIN)
 	O=$(O) SAN=$(SAN) sh tests/run.sh
 
 # The unit, CLI and oracle tests with every program run under valgrind.
