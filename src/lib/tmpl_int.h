@@ -152,7 +152,8 @@ struct tnode {
     int64_t iv;
     double nv;
     int flags;
-    void *re; /* compiled regex (pcre2_code*) for constant patterns */
+    void *re;    /* compiled regex (pcre2_code*) for constant patterns */
+    void *arena; /* on the root only: the memory of the whole tree */
 };
 
 enum tnode_kind {
