@@ -105,6 +105,11 @@ else
     skip "package contains the qpsmtpd templates, defaults, registrations" "root$peers absent: not on this branch yet"
 fi
 
+# libexpat and libpcre2 are dlopen()ed: only the spec's Requires names them.
+for dep in libtdb expat pcre2; do
+    check "the package requires $dep" sh -c "rpm -qp --requires '$rpm' 2>/dev/null | grep -qx '$dep'"
+done
+
 # ---- ownership and modes ----
 rpm -qp --qf '[%{FILEMODES:perms} %{FILEUSERNAME}:%{FILEGROUPNAME} %{FILESIZE} %{FILENAMES} %{FILELINKTOS}\n]' \
     "$rpm" 2>/dev/null >"$T_TMP/modes"
