@@ -214,6 +214,12 @@ if ! need_tool expand-template || ! need_tool initialize-default-databases || [ 
 fi
 rpm -qp --qf '%{POSTIN}' "$rpm" 2>/dev/null >"$T_TMP/post.sh"
 check "the package has a %post scriptlet" test -s "$T_TMP/post.sh"
+# %post expands every template the package registers for an event.
+unlisted=$(cd "$T_TMP/inst/etc/e-smith/events" && find . -path '*/templates2expand/*' -type f |
+    sed 's|^\./[^/]*/templates2expand||' | LC_ALL=C sort -u | while read -r t; do
+        grep -q "[ /]$t\( \|;\|\$\)" "$T_TMP/post.sh" || echo "$t"
+    done)
+check_eq "%post expands every registered template" "" "$unlisted"
 U2=$T_TMP/post
 unpack "$U2"
 ESMITH_ROOT=$U2
