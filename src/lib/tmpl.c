@@ -40,6 +40,9 @@ void esm_tmpl_env_free(esm_tmpl_env *env)
         thv_dec(env->globs[i].hv);
     }
     free(env->globs);
+    for (size_t i = 0; i < env->nopened; i++)
+        esm_db_close(env->opened[i]);
+    free(env->opened);
     thv_dec(env->globals_index);
     free(env->lex);
     tlist_free(&env->mortals);

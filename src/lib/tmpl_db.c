@@ -10,11 +10,15 @@
  * HASH option: $key is the raw "type|prop|value..." string, %key the props
  * plus `type` (no hash for a record with only a type).
  */
+#include "paths.h"
 #include "tmpl_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
 
 static const char record_class[] = "esmith::DB::db::Record";
 
@@ -153,6 +157,92 @@ static int is_write_method(const char *m)
     return 0;
 }
 
+/* Whether value matches Perl's /(?:^|,)V(?:,|$)/ for get_all_by_prop: V
+ * is a regex matched against one element of a comma-separated list. */
+static int prop_matches(esm_tmpl_env *env, tnode *n, const char *value, const char *want, int *err)
+{
+    char *re = esm_xasprintf("(?:^|,)%s(?:,|$)", want);
+    int ec;
+    PCRE2_SIZE eo;
+    pcre2_code *code = pcre2_compile((PCRE2_SPTR)re, PCRE2_ZERO_TERMINATED, 0, &ec, &eo, NULL);
+    free(re);
+    if (!code) {
+        *err = 1;
+        tmpl_die(env, n, "get_all_by_prop: bad pattern /%s/", want);
+        return 0;
+    }
+    pcre2_match_data *md = pcre2_match_data_create_from_pattern(code, NULL);
+    int rc = pcre2_match(code, (PCRE2_SPTR)value, strlen(value), 0, 0, md, NULL);
+    pcre2_match_data_free(md);
+    pcre2_code_free(code);
+    return rc >= 0;
+}
+
+/* keys, get_all and get_all_by_prop: lists in key order (a count in
+ * scalar context, as the original's lists give). */
+static tsv *db_list_method(esm_tmpl_env *env, tnode *n, tobj *db, tlist *args, int want_list,
+                           tlist *out)
+{
+    const char *m = n->str;
+    int by_prop = strcmp(m, "get_all_by_prop") == 0, keys_only = strcmp(m, "keys") == 0;
+    if (by_prop && (args->n - 1) % 2 != 0)
+        return tmpl_die(env, n, "get_all_by_prop: odd number of arguments");
+    char **keys;
+    size_t count;
+    esm_err err;
+    if (esm_db_keys(db->db, &keys, &count, &err) < 0)
+        return tmpl_die(env, n, "%s", err.msg);
+    tlist res = {0};
+    int failed = 0;
+    for (size_t i = 0; i < count && !failed; i++) {
+        if (keys_only) {
+            tlist_push(&res, tsv_new_cstr(keys[i]));
+            continue;
+        }
+        esm_record *rec = NULL;
+        if (fetch(env, n, db->db, keys[i], &rec) < 0) {
+            failed = 1;
+            break;
+        }
+        if (!rec)
+            continue;
+        int keep = 1;
+        for (size_t a = 1; by_prop && keep && a + 1 < args->n; a += 2) {
+            char *p = string_arg(env, n, args, a, "prop");
+            char *v = p ? string_arg(env, n, args, a + 1, "value") : NULL;
+            if (!v) {
+                free(p);
+                failed = 1;
+                break;
+            }
+            const char *have = prop_of(rec, p);
+            keep = have && prop_matches(env, n, have, v, &failed);
+            free(p);
+            free(v);
+        }
+        if (keep && !failed) {
+            tlist_push(&res, tsv_new_ref(RK_RECORD, record_obj(db->db, keys[i], rec)));
+            rec = NULL;
+        }
+        if (rec)
+            esm_record_free(rec);
+    }
+    esm_strv_free(keys);
+    if (failed) {
+        tlist_free(&res);
+        return NULL;
+    }
+    if (want_list) {
+        for (size_t i = 0; i < res.n; i++)
+            tlist_push(out, res.v[i]);
+        free(res.v);
+        return tsv_new();
+    }
+    tsv *r = tsv_new_iv((int64_t)res.n);
+    tlist_free(&res);
+    return r;
+}
+
 static tsv *db_method(esm_tmpl_env *env, tnode *n, tobj *db, tlist *args, int want_list, tlist *out)
 {
     const char *m = n->str;
@@ -192,6 +282,8 @@ static tsv *db_method(esm_tmpl_env *env, tnode *n, tobj *db, tlist *args, int wa
         }
         return r;
     }
+    if (strcmp(m, "keys") == 0 || strcmp(m, "get_all") == 0 || strcmp(m, "get_all_by_prop") == 0)
+        return db_list_method(env, n, db, args, want_list, out);
     if (is_write_method(m)) {
         char what[96];
         snprintf(what, sizeof(what), "->%s (a template cannot change the database)", m);
@@ -253,6 +345,93 @@ static tsv *record_method(esm_tmpl_env *env, tnode *n, tobj *o, tlist *args, int
     return r;
 }
 
+/* The database classes of esmith: default db name and the variable
+ * that overrides it. */
+static const struct db_class {
+    const char *name, *db, *env_var;
+} db_classes[] = {
+    {"esmith::ConfigDB", "configuration", "ESMITH_CONFIG_DB"},
+    {"esmith::AccountsDB", "accounts", "ESMITH_ACCOUNT_DB"},
+    {"esmith::HostsDB", "hosts", NULL},
+    {"esmith::DomainsDB", "domains", NULL},
+    {"esmith::NetworksDB", "networks", NULL},
+    {NULL, NULL, NULL},
+};
+
+/* The flat file a database name designates, as esm_db_open resolves it,
+ * made canonical (NULL when it does not exist). */
+static char *db_file(const char *name)
+{
+    char *path;
+    const char *dbpath = getenv("DBPATH");
+    if (strchr(name, '/')) {
+        path = esm_xstrdup(name);
+    } else if (dbpath && *dbpath) {
+        path = esm_xasprintf("%s/%s", dbpath, name);
+    } else {
+        char *dir = esm_path_dup("/home/e-smith/db");
+        path = esm_xasprintf("%s/%s", dir, name);
+        free(dir);
+    }
+    char *real = realpath(path, NULL);
+    free(path);
+    return real;
+}
+
+static int same_db(esm_db *db, const char *name)
+{
+    if (!db)
+        return 0;
+    if (strcmp(esm_db_name(db), name) == 0)
+        return 1;
+    char *a = db_file(esm_db_name(db)), *b = db_file(name);
+    int same = a && b && strcmp(a, b) == 0;
+    free(a);
+    free(b);
+    return same;
+}
+
+/* Class->open / Class->open_ro: a read-only database object, or undef
+ * when the database cannot be opened (hence `->open_ro || die`). */
+static tsv *class_method(esm_tmpl_env *env, tnode *n, tlist *args)
+{
+    const char *cls = n->kids[0]->str, *m = n->str;
+    const struct db_class *c = db_classes;
+    while (c->name && strcmp(c->name, cls) != 0)
+        c++;
+    if (!c->name || (strcmp(m, "open") != 0 && strcmp(m, "open_ro") != 0)) {
+        char what[160];
+        snprintf(what, sizeof(what), "class method %s->%s", cls, m);
+        return tmpl_unsupported(env, n, what);
+    }
+    char *name;
+    if (args->n > 1 && args->v[1]->t != T_UNDEF) {
+        name = string_arg(env, n, args, 1, "database name");
+        if (!name)
+            return NULL;
+    } else {
+        const char *e = c->env_var ? getenv(c->env_var) : NULL;
+        name = esm_xstrdup(e && *e ? e : c->db);
+    }
+    /* one handle per database: TDB cannot open a file twice in a process */
+    esm_db *db = same_db(env->config, name) ? env->config : NULL;
+    for (size_t i = 0; !db && i < env->nopened; i++)
+        if (same_db(env->opened[i], name))
+            db = env->opened[i];
+    if (!db) {
+        esm_err err;
+        db = esm_db_open(name, ESM_DB_READ, &err);
+        if (db) {
+            env->opened = esm_xrealloc(env->opened, (env->nopened + 1) * sizeof(*env->opened));
+            env->opened[env->nopened++] = db;
+        }
+    }
+    free(name);
+    if (!db)
+        return tsv_new();
+    return tsv_new_ref(RK_DB, tmpl_db_object(db, c->name));
+}
+
 tsv *tmpl_method(esm_tmpl_env *env, tnode *n, int want_list, tlist *out)
 {
     tlist args = {0};
@@ -269,9 +448,11 @@ tsv *tmpl_method(esm_tmpl_env *env, tnode *n, int want_list, tlist *out)
     }
     tsv *r;
     if (n->kids[0]->kind == N_CLASS) {
-        char what[160];
-        snprintf(what, sizeof(what), "class method %s->%s", n->kids[0]->str, n->str);
-        r = tmpl_unsupported(env, n, what);
+        r = class_method(env, n, &args);
+        if (r && want_list) {
+            tlist_push(out, r);
+            r = tsv_new();
+        }
     } else if (inv->t == T_UNDEF) {
         r = tmpl_die(env, n, "Can't call method \"%s\" on an undefined value", n->str);
     } else if (inv->t != T_REF || (inv->rk != RK_DB && inv->rk != RK_RECORD)) {

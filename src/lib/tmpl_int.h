@@ -329,7 +329,8 @@ struct esm_tmpl_env {
     thv *globals_index; /* name -> index into globs, via iv */
     tglob *globs;
     size_t nglobs, capglobs;
-    tobj *dbobj;
+    esm_db **opened; /* databases opened by Class->open, closed with the env */
+    size_t nopened;
     /* lexical scope stack */
     tlex *lex;
     size_t nlex, caplex;

@@ -2657,9 +2657,33 @@ static tnode *parse_foreach(parser *p, size_t at)
 
 /* use strict / use warnings / no warnings are accepted and ignored: they
  * change nothing in what a correct fragment renders. */
+/* The e-smith database modules are built in: `use`/`require` of them
+ * loads nothing and succeeds. */
+static int builtin_module(parser *p)
+{
+    static const char *const modules[] = {
+        "esmith::ConfigDB",   "esmith::AccountsDB", "esmith::HostsDB", "esmith::DomainsDB",
+        "esmith::NetworksDB", "esmith::db",         "esmith::config",  NULL};
+    ws(p);
+    size_t l = ident_len(p, p->pos);
+    for (const char *const *m = modules; *m; m++) {
+        if (strlen(*m) == l && memcmp(p->s + p->pos, *m, l) == 0) {
+            p->pos += l;
+            return 1;
+        }
+    }
+    return 0;
+}
+
 static int harmless_pragma(parser *p)
 {
     size_t save = p->pos;
+    if (accept_word(p, "require")) {
+        if (builtin_module(p))
+            return accept(p, ";"), 1;
+        p->pos = save;
+        return 0;
+    }
     int is_use = accept_word(p, "use");
     if (!is_use && !accept_word(p, "no"))
         return 0;
@@ -2667,6 +2691,10 @@ static int harmless_pragma(parser *p)
         while (p->pos < p->len && p->s[p->pos] != ';' && p->s[p->pos] != '}' &&
                p->s[p->pos] != '\n')
             p->pos++;
+        accept(p, ";");
+        return 1;
+    }
+    if (is_use && builtin_module(p)) {
         accept(p, ";");
         return 1;
     }

@@ -8,6 +8,10 @@
 here="$TOP/tests/oracle"
 render="$TOP/$O/helpers/render"
 cp "$here/oracle.db" "$T_TMP/configuration"
+cp "$here/accounts.db" "$T_TMP/accounts"
+# Class->open(NAME) finds NAME here, in both engines
+DBPATH=$T_TMP
+export DBPATH
 for case in "$here"/cases/*; do
     name=$(basename "$case")
     if [ -d "$case" ]; then

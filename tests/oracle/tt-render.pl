@@ -24,9 +24,39 @@ sub prop {
 }
 sub props { my $self = shift; my %h = (type => $self->{type}, %{ $self->{props} }); return %h }
 
-package esmith::ConfigDB;
+package esmith::DB::Oracle;
+
+# Reads a flat file into { key => { raw, type, props } }.
+sub read_flat {
+    my ($file) = @_;
+    CORE::open(my $fh, "<", $file) or return undef;
+    my %records;
+    while (my $line = <$fh>) {
+        chomp $line;
+        next if $line =~ /^\s*(#|$)/;
+        my ($key, $value) = split /=/, $line, 2;
+        next unless defined $value;
+        $value =~ s/\\n/\n/g;
+        my ($type, @pv) = split /(?<!\\)\|/, $value, -1;
+        s/\\\|/|/g for @pv;
+        $records{$key} = { raw => $value, type => $type, props => {@pv}, has_props => scalar(@pv) };
+    }
+    return \%records;
+}
 
 sub new { my ($class, $records) = @_; bless { records => $records }, $class }
+
+# Class->open([name]) / open_ro: the named db under $DBPATH, undef when
+# it cannot be read.
+sub open {
+    my ($class, $name) = @_;
+    $name = $class->default_name unless defined $name;
+    my $file = $name =~ m{/} ? $name : "$ENV{DBPATH}/$name";
+    my $records = read_flat($file) or return undef;
+    return $class->new($records);
+}
+sub open_ro { my $class = shift; $class->open(@_) }
+
 sub get {
     my ($self, $key) = @_;
     my $r = $self->{records}{$key} or return undef;
@@ -38,6 +68,36 @@ sub get_prop {
     my $rec = $self->get($key) or return undef;
     return $rec->prop($prop);
 }
+sub keys { my $self = shift; return sort { $a cmp $b } CORE::keys %{ $self->{records} } }
+sub get_all { my $self = shift; return map { $self->get($_) } $self->keys }
+sub get_all_by_prop {
+    my ($self, %want) = @_;
+    my @found;
+  RECORD: foreach my $rec ($self->get_all) {
+        foreach my $p (sort { $a cmp $b } CORE::keys %want) {
+            my $v = $rec->prop($p);
+            next RECORD unless defined $v && $v =~ /(?:^|,)$want{$p}(?:,|$)/;
+        }
+        push @found, $rec;
+    }
+    return @found;
+}
+
+package esmith::ConfigDB;
+our @ISA = ('esmith::DB::Oracle');
+sub default_name { $ENV{ESMITH_CONFIG_DB} || 'configuration' }
+package esmith::AccountsDB;
+our @ISA = ('esmith::DB::Oracle');
+sub default_name { $ENV{ESMITH_ACCOUNT_DB} || 'accounts' }
+package esmith::HostsDB;
+our @ISA = ('esmith::DB::Oracle');
+sub default_name { 'hosts' }
+package esmith::DomainsDB;
+our @ISA = ('esmith::DB::Oracle');
+sub default_name { 'domains' }
+package esmith::NetworksDB;
+our @ISA = ('esmith::DB::Oracle');
+sub default_name { 'networks' }
 
 package main;
 
@@ -49,25 +109,18 @@ while (@ARGV && $ARGV[0] =~ /^--/) {
     else                      { die "tt-render: unknown option $opt\n" }
 }
 my $pkg = 'esmith::__TEMPLATE__';
-my %records;
+# the modules fragments may `use`: built in here
+$INC{"esmith/$_.pm"} = __FILE__ for qw(ConfigDB AccountsDB HostsDB DomainsDB NetworksDB db config);
 if (defined $dbfile) {
-    open(my $fh, '<', $dbfile) or die "tt-render: $dbfile: $!\n";
-    while (my $line = <$fh>) {
-        chomp $line;
-        next if $line =~ /^\s*(#|$)/;
-        my ($key, $value) = split /=/, $line, 2;
-        next unless defined $value;
-        $value =~ s/\\n/\n/g;
-        my ($type, @pv) = split /(?<!\\)\|/, $value, -1;
-        s/\\\|/|/g for @pv;
-        my %props = @pv;
-        $records{$key} = { raw => $value, type => $type, props => \%props };
+    my $records = esmith::DB::Oracle::read_flat($dbfile) or die "tt-render: $dbfile: $!\n";
+    foreach my $key (CORE::keys %$records) {
+        my $r = $records->{$key};
         no strict 'refs';
-        ${"${pkg}::$key"} = $value;
-        %{"${pkg}::$key"} = (type => $type, %props) if @pv;
+        ${"${pkg}::$key"} = $r->{raw};
+        %{"${pkg}::$key"} = (type => $r->{type}, %{ $r->{props} }) if $r->{has_props};
     }
     no strict 'refs';
-    ${"${pkg}::DB"} = esmith::ConfigDB->new(\%records);
+    ${"${pkg}::DB"} = esmith::ConfigDB->new($records);
 }
 if (defined $event) {
     no strict 'refs';

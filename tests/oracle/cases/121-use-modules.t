@@ -1,0 +1,1 @@
+{ use esmith::ConfigDB; require esmith::AccountsDB; use strict; use warnings; no warnings 'once'; 'loaded' }
