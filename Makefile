@@ -112,7 +112,7 @@ test: all $(UNIT_BIN) $(HELPER_BIN) $(REPLAY_BIN)
 	O=$(O) SAN=$(SAN) sh tests/run.sh
 
 # The unit, CLI and oracle tests with every program run under valgrind.
-valgrind: deps all $(UNIT_BIN) $(HELPER_BIN)
+valgrind: deps all $(UNIT_BIN) $(HELPER_BIN) $(REPLAY_BIN)
 	O=$(O) sh tests/valgrind.sh
 
 check: deps

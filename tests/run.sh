@@ -35,6 +35,7 @@ run_one() {
     rep="$log/reports/$(basename "$name")"
     rm -rf "$rep"
     mkdir -p "$rep"
+    chmod 1777 "$rep" # tools a test runs as another user report here too
     (san_options "$rep" && "$@") >"$out" 2>&1
     rc=$?
     p=$(grep -c '^ok ' "$out")

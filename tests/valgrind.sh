@@ -21,12 +21,17 @@ supp=$top/tests/valgrind.supp
 rm -rf "$vg"
 mkdir -p "$vg/bin" "$vg/tests" "$vg/helpers"
 
-# wrap PROGRAM WRAPPER: a script that runs PROGRAM under valgrind. The
-# program is run by its own path (config is a link to db: argv[0] counts).
+# wrap PROGRAM WRAPPER [DIR]: a script that runs PROGRAM under valgrind.
+# With DIR, PROGRAM is a bare name valgrind finds in DIR through PATH, so
+# the tool sees the argv[0] a test gave it ("config", not a path: config
+# is a link to db, and argv[0] shows in its log lines). Tools they start
+# themselves then run without valgrind.
 wrap() {
+    path_set=""
+    [ -n "${3:-}" ] && path_set="PATH=\"$3:\$PATH\" "
     cat >"$2" <<WRAP
 #!/bin/sh
-exec valgrind -q --error-exitcode=99 --leak-check=full \\
+${path_set}exec valgrind -q --error-exitcode=99 --leak-check=full \\
   --show-leak-kinds=definite,indirect,possible --errors-for-leak-kinds=definite,indirect,possible \\
   --suppressions=$supp \\
   --log-file="\${ESM_REPORT_DIR:-$vg}/valgrind.%p" "$1" "\$@"
@@ -34,7 +39,11 @@ WRAP
     chmod 0755 "$2"
 }
 for p in "$real"/bin/*; do
-    [ -x "$p" ] && wrap "$p" "$vg/bin/$(basename "$p")"
+    [ -x "$p" ] && wrap "$(basename "$p")" "$vg/bin/$(basename "$p")" "$real/bin"
+done
+mkdir -p "$vg/fuzz-replay"
+for p in "$real"/fuzz-replay/*; do
+    [ -x "$p" ] && wrap "$p" "$vg/fuzz-replay/$(basename "$p")"
 done
 for p in "$real"/tests/test_*; do
     [ -x "$p" ] && wrap "$p" "$vg/tests/$(basename "$p")"

@@ -4,7 +4,9 @@
 # ($O/fuzz-replay/fuzz_NAME, tests/fuzz-replay.c): no input may crash,
 # and under SAN=1 none may make a sanitizer report (tests/run.sh).
 . tests/lib.sh
-for prog in "$TOP/$O"/fuzz-replay/fuzz_*; do
+set -- "$TOP/$O"/fuzz-replay/fuzz_*
+[ -x "$1" ] || not_ok "no fuzz-replay programs in $O/fuzz-replay (make test builds them)"
+for prog in "$@"; do
     [ -x "$prog" ] || continue
     name=${prog##*/fuzz_}
     set -- "$TOP/fuzz/corpus/$name"/*
