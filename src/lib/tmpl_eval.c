@@ -1769,8 +1769,8 @@ static tsv *eval_scalar_inner(esm_tmpl_env *env, tnode *n)
                 return NULL;
             return tsv_new_ref(RK_SCALAR, sv);
         }
-        if (k->kind == N_LIST || k->kind == N_MY || k->kind == N_FUNC || k->kind == N_METHOD)
-            return tmpl_unsupported(env, n, "reference to a list or a call");
+        if (k->kind == N_LIST || k->kind == N_MY)
+            return tmpl_unsupported(env, n, "reference to a list");
         tsv *v = tmpl_eval_scalar(env, k);
         if (!v)
             return NULL;
