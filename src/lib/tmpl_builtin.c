@@ -433,6 +433,8 @@ static int match_at(esm_tmpl_env *env, tnode *n, pcre2_code *code, const char *s
 
 tsv *tmpl_regex_match(esm_tmpl_env *env, tnode *n, int want_list, tlist *out)
 {
+    if (!out)
+        want_list = 0; /* list results need somewhere to go */
     const char *flags = n->str ? n->str : "";
     int global = strchr(flags, 'g') != NULL;
     tsv *target;
@@ -1175,20 +1177,22 @@ static tsv *do_join(esm_tmpl_env *env, tnode *n)
     char sb[64];
     size_t sl;
     const char *ss = tmpl_strval(env, n, sep, sb, &sl);
-    tsv *r = ss ? tsv_new_str("", 0) : NULL;
-    for (size_t i = 0; r && i < items.n; i++) {
+    esm_buf joined = ESM_BUF_INIT;
+    int failed = ss == NULL;
+    for (size_t i = 0; !failed && i < items.n; i++) {
         char b[64];
         size_t l;
         const char *s = tmpl_strval(env, n, items.v[i], b, &l);
         if (!s || tmpl_charge_bytes(env, n, l + sl) < 0) {
-            tsv_dec(r);
-            r = NULL;
+            failed = 1;
             break;
         }
         if (i)
-            tsv_append(r, ss, sl);
-        tsv_append(r, s, l);
+            esm_buf_append(&joined, ss, sl);
+        esm_buf_append(&joined, s, l);
     }
+    tsv *r = failed ? NULL : tsv_new_str(esm_buf_str(&joined), joined.len);
+    esm_buf_free(&joined);
     tsv_dec(sep);
     tlist_free(&items);
     return r;
@@ -1574,6 +1578,8 @@ static tsv *numeric_fn(esm_tmpl_env *env, tnode *n, int id)
 
 tsv *tmpl_builtin(esm_tmpl_env *env, tnode *n, int want_list, tlist *out)
 {
+    if (!out)
+        want_list = 0; /* list results need somewhere to go */
     switch (n->op) {
     case B_DEFINED:
         return result(want_list, out, do_defined(env, n));

@@ -434,6 +434,8 @@ static tsv *class_method(esm_tmpl_env *env, tnode *n, tlist *args)
 
 tsv *tmpl_method(esm_tmpl_env *env, tnode *n, int want_list, tlist *out)
 {
+    if (!out)
+        want_list = 0; /* list results need somewhere to go */
     tlist args = {0};
     /* the invocant, then the arguments in list context */
     tsv *inv = tmpl_eval_scalar(env, n->kids[0]);

@@ -2330,7 +2330,9 @@ static binop_tok scan_binop(parser *p)
 static tnode *parse_binary(parser *p, int min_prec)
 {
     tnode *a = parse_bind(p);
-    while (a && !p->failed) {
+    if (!a)
+        return NULL;
+    while (!p->failed) {
         binop_tok t = scan_binop(p);
         if (t.prec == PREC_NONE || t.prec < min_prec)
             break;
