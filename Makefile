@@ -24,7 +24,9 @@ OPT ?= -O2
 CFLAGS ?= $(OPT) -g
 WARN = -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 CPPFLAGS += -D_GNU_SOURCE -Isrc/lib
-ALL_CFLAGS = $(WARN) $(CFLAGS) $(SANFLAGS)
+# No errno from math functions: sqrt is then an instruction, and no tool
+# maps libm at start-up (pow, for `**`, is loaded on first use: lazylib.h).
+ALL_CFLAGS = $(WARN) $(CFLAGS) -fno-math-errno $(SANFLAGS)
 # Link only what a tool really uses: `db getprop` must not map libexpat or
 # PCRE2 unless it needs them (every mapped library costs start-up time).
 LDFLAGS += -Wl,--as-needed $(SANFLAGS)
@@ -69,19 +71,20 @@ $(O)/bin/%: $(O)/obj/tools/%.o $(O)/libesmith.a
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $< $(O)/libesmith.a $(LIBS)
 
-# `db getprop` is latency-bound: libtdb linked statically is one library
-# less to map at start-up. libtdb.a needs rep_memset_s from Samba's
+# `db getprop` and expand-template are latency-bound: libtdb linked
+# statically is one library less to map at start-up (every tool: they all
+# start often). libtdb.a needs rep_memset_s from Samba's
 # libreplace (src/lib/tdb_replace.c), hence libesmith.a again after it.
 # RHEL's libtdb-devel ships no libtdb.a (the RPM build): link it shared there.
-# PCRE2 the same way where libpcre2-8.a exists: db links the template
-# engine (for schema rules), which calls PCRE2 directly.
+# PCRE2 the same way where libpcre2-8.a exists: the template engine calls
+# PCRE2 directly.
 ifneq ($(filter /%,$(shell $(CC) -print-file-name=libpcre2-8.a)),)
 DB_PCRE2 = -Wl,-Bstatic -lpcre2-8 -Wl,-Bdynamic
 else
 DB_PCRE2 = -lpcre2-8
 endif
 ifneq ($(filter /%,$(shell $(CC) -print-file-name=libtdb.a)),)
-$(O)/bin/db: LIBS = -Wl,-Bstatic -ltdb -Wl,-Bdynamic $(O)/libesmith.a $(DB_PCRE2) -lm
+$(TOOLS): LIBS = -Wl,-Bstatic -ltdb -Wl,-Bdynamic $(O)/libesmith.a $(DB_PCRE2) -lm
 endif
 
 # `config X` is `db configuration X`: one program, two names.

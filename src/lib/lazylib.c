@@ -72,3 +72,12 @@ const struct esm_pcre2_api *esm_pcre2(esm_err *err)
     }
     return &api;
 }
+
+esm_pow_fn esm_libm_pow(esm_err *err)
+{
+    static esm_pow_fn pow_fn;
+    static const char *const names[] = {"pow"};
+    if (pow_fn == NULL && load_table("libm.so.6", names, 1, &pow_fn, err) != 0)
+        return NULL;
+    return pow_fn;
+}

@@ -1,5 +1,5 @@
 /*
- * lazylib.h - libexpat and PCRE2 loaded on first use (dlopen).
+ * lazylib.h - libexpat, PCRE2 and libm loaded on first use (dlopen).
  *
  * `db getprop` and the other read commands must not pay for mapping
  * libraries only schema validation needs, yet `db` is one program. So the
@@ -51,5 +51,12 @@ struct esm_pcre2_api {
  * not be loaded. Loading happens once per process. */
 const struct esm_expat_api *esm_expat(esm_err *err);
 const struct esm_pcre2_api *esm_pcre2(esm_err *err);
+
+/* libm's pow(), for the template operator `**`: the only libm function the
+ * tools need that the compiler does not inline (sqrt and fabs are
+ * instructions with -fno-math-errno). Mapping libm at start-up costs every
+ * expand-template run about 0.1 ms; `**` on doubles is rare in templates. */
+typedef double (*esm_pow_fn)(double, double);
+esm_pow_fn esm_libm_pow(esm_err *err);
 
 #endif

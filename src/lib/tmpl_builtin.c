@@ -1484,7 +1484,7 @@ static tsv *numeric_fn(esm_tmpl_env *env, tnode *n, int id)
         else if (fabs(nv) < 9.2e18)
             r = tsv_new_iv((int64_t)nv);
         else
-            r = tsv_new_nv(trunc(nv));
+            r = tsv_new_nv(nv); /* beyond 2**53 every double is an integer */
         break;
     }
     case B_SQRT: {

@@ -11,6 +11,7 @@
  * Perl's eval gives it; if/unless/while yield the last condition when no
  * branch ran, loops yield undef (all checked against Text::Template).
  */
+#include "lazylib.h"
 #include "tmpl_int.h"
 
 #include <math.h>
@@ -492,6 +493,16 @@ static int refuse_ref(esm_tmpl_env *env, const tnode *n, const tsv *a, const tsv
     return 0;
 }
 
+/* x ** y through libm's pow, loaded on first use (see lazylib.h). */
+static tsv *nv_pow(esm_tmpl_env *env, const tnode *n, double x, double y)
+{
+    esm_err err;
+    esm_pow_fn pow_fn = esm_libm_pow(&err);
+    if (pow_fn == NULL)
+        return tmpl_die(env, n, "%s", err.msg);
+    return tsv_new_nv(pow_fn(x, y));
+}
+
 static tsv *arith(esm_tmpl_env *env, const tnode *n, int op, const tsv *a, const tsv *b)
 {
     if (refuse_ref(env, n, a, b) < 0)
@@ -548,10 +559,10 @@ static tsv *arith(esm_tmpl_env *env, const tnode *n, int op, const tsv *a, const
             int neg = av < 0;
             uint64_t base = neg ? (uint64_t)0 - (uint64_t)av : (uint64_t)av;
             if ((base & (base - 1)) == 0) {
-                double pr = pow(neg ? -(double)base : (double)base, (double)bv);
-                if (fabs(pr) < 9007199254740992.0)
-                    return tsv_new_iv((int64_t)pr);
-                return tsv_new_nv(pr);
+                tsv *pr = nv_pow(env, n, neg ? -(double)base : (double)base, (double)bv);
+                if (pr && fabs(pr->nv) < 9007199254740992.0)
+                    tsv_set_iv(pr, (int64_t)pr->nv);
+                return pr;
             }
             unsigned bits = 0;
             while (bits < 64 && (base >> bits) != 0)
@@ -568,7 +579,7 @@ static tsv *arith(esm_tmpl_env *env, const tnode *n, int op, const tsv *a, const
                 return tsv_new_nv(negative ? -(double)acc : (double)acc);
             }
         }
-        return tsv_new_nv(pow(an, bn));
+        return nv_pow(env, n, an, bn);
     }
     default:
         break;
