@@ -146,6 +146,8 @@ static int fetch(esm_tmpl_env *env, tnode *n, esm_db *db, const char *key, esm_r
     return rc;
 }
 
+/* Methods that would change the database: a template only reads, so
+ * these are refused by name rather than reported as unknown. */
 static int is_write_method(const char *m)
 {
     static const char *const writes[] = {
@@ -157,92 +159,424 @@ static int is_write_method(const char *m)
     return 0;
 }
 
-/* Whether value matches Perl's /(?:^|,)V(?:,|$)/ for get_all_by_prop: V
- * is a regex matched against one element of a comma-separated list. */
-static int prop_matches(esm_tmpl_env *env, tnode *n, const char *value, const char *want, int *err)
+/* The database classes of esmith: default db name and the variable
+ * that overrides it. */
+static const char config_class[] = "esmith::ConfigDB", accounts_class[] = "esmith::AccountsDB",
+                  hosts_class[] = "esmith::HostsDB", domains_class[] = "esmith::DomainsDB",
+                  networks_class[] = "esmith::NetworksDB";
+static const struct db_class {
+    const char *name, *db, *env_var;
+} db_classes[] = {
+    {config_class, "configuration", "ESMITH_CONFIG_DB"},
+    {accounts_class, "accounts", "ESMITH_ACCOUNT_DB"},
+    {hosts_class, "hosts", NULL},
+    {domains_class, "domains", NULL},
+    {networks_class, "networks", NULL},
+    {NULL, NULL, NULL},
+};
+
+/* The flat file a database name designates, as esm_db_open resolves it,
+ * made canonical (NULL when it does not exist). */
+static char *db_file(const char *name)
+{
+    char *path;
+    const char *dbpath = getenv("DBPATH");
+    if (strchr(name, '/')) {
+        path = esm_xstrdup(name);
+    } else if (dbpath && *dbpath) {
+        path = esm_xasprintf("%s/%s", dbpath, name);
+    } else {
+        char *dir = esm_path_dup("/home/e-smith/db");
+        path = esm_xasprintf("%s/%s", dir, name);
+        free(dir);
+    }
+    char *real = realpath(path, NULL);
+    free(path);
+    return real;
+}
+
+/* Whether the open handle db is the database called name (by name or by
+ * the file both designate). */
+static int same_db(esm_db *db, const char *name)
+{
+    if (!db)
+        return 0;
+    if (strcmp(esm_db_name(db), name) == 0)
+        return 1;
+    char *a = db_file(esm_db_name(db)), *b = db_file(name);
+    int same = a && b && strcmp(a, b) == 0;
+    free(a);
+    free(b);
+    return same;
+}
+
+/* A read-only handle on the database called name, or NULL when its flat
+ * file is missing (as the original, even if our TDB copy remains) or it
+ * cannot be opened. One handle per database, kept until the env is freed:
+ * TDB cannot open a file twice in a process. */
+static esm_db *open_db(esm_tmpl_env *env, const char *name)
+{
+    if (same_db(env->config, name))
+        return env->config;
+    for (size_t i = 0; i < env->nopened; i++)
+        if (same_db(env->opened[i], name))
+            return env->opened[i];
+    char *file = db_file(name);
+    if (!file)
+        return NULL;
+    free(file);
+    esm_err err;
+    esm_db *db = esm_db_open(name, ESM_DB_READ, &err);
+    if (db) {
+        env->opened = esm_xrealloc(env->opened, (env->nopened + 1) * sizeof(*env->opened));
+        env->opened[env->nopened++] = db;
+    }
+    return db;
+}
+
+/* One condition of get_all_by_prop: the prop must be defined and match
+ * Perl's /(?:^|,)V(?:,|$)/, so V is a regex matched against one element
+ * of a comma-separated list. */
+typedef struct prop_filter {
+    char *prop;
+    pcre2_code *re;
+} prop_filter;
+
+static void filters_free(prop_filter *f, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(f[i].prop);
+        pcre2_code_free(f[i].re);
+    }
+    free(f);
+}
+
+/* Compiles one condition once for the whole scan; 0, or -1 with a located
+ * error when V is not a valid regex. */
+static int filter_init(esm_tmpl_env *env, tnode *n, prop_filter *f, const char *prop,
+                       const char *want)
 {
     char *re = esm_xasprintf("(?:^|,)%s(?:,|$)", want);
     int ec;
     PCRE2_SIZE eo;
-    pcre2_code *code = pcre2_compile((PCRE2_SPTR)re, PCRE2_ZERO_TERMINATED, 0, &ec, &eo, NULL);
+    f->re = pcre2_compile((PCRE2_SPTR)re, PCRE2_ZERO_TERMINATED, 0, &ec, &eo, NULL);
     free(re);
-    if (!code) {
-        *err = 1;
-        tmpl_die(env, n, "get_all_by_prop: bad pattern /%s/", want);
-        return 0;
+    if (!f->re) {
+        PCRE2_UCHAR msg[256];
+        pcre2_get_error_message(ec, msg, sizeof(msg));
+        tmpl_die(env, n, "%s: regular expression error: %s in /%s/", n->str, (char *)msg, want);
+        return -1;
     }
-    pcre2_match_data *md = pcre2_match_data_create_from_pattern(code, NULL);
-    int rc = pcre2_match(code, (PCRE2_SPTR)value, strlen(value), 0, 0, md, NULL);
-    pcre2_match_data_free(md);
-    pcre2_code_free(code);
-    return rc >= 0;
+    f->prop = esm_xstrdup(prop);
+    return 0;
 }
 
-/* keys, get_all and get_all_by_prop: lists in key order (a count in
- * scalar context, as the original's lists give). */
-static tsv *db_list_method(esm_tmpl_env *env, tnode *n, tobj *db, tlist *args, int want_list,
-                           tlist *out)
+/* Whether rec satisfies every condition. */
+static int filters_match(const esm_record *rec, const prop_filter *f, size_t nf)
 {
-    const char *m = n->str;
-    int by_prop = strcmp(m, "get_all_by_prop") == 0, keys_only = strcmp(m, "keys") == 0;
-    if (by_prop && (args->n - 1) % 2 != 0)
-        return tmpl_die(env, n, "get_all_by_prop: odd number of arguments");
+    for (size_t i = 0; i < nf; i++) {
+        const char *have = prop_of(rec, f[i].prop);
+        if (!have)
+            return 0;
+        pcre2_match_data *md = pcre2_match_data_create_from_pattern(f[i].re, NULL);
+        int rc = pcre2_match(f[i].re, (PCRE2_SPTR)have, strlen(have), 0, 0, md, NULL);
+        pcre2_match_data_free(md);
+        if (rc < 0)
+            return 0;
+    }
+    return 1;
+}
+
+/* Pushes on res, in key order, the records of db that satisfy every
+ * condition (their keys when keys_only): what keys, get_all,
+ * get_all_by_prop and the typed shorthands all return. -1 on error. */
+static int select_records(esm_tmpl_env *env, tnode *n, esm_db *db, const prop_filter *f, size_t nf,
+                          int keys_only, tlist *res)
+{
     char **keys;
     size_t count;
     esm_err err;
-    if (esm_db_keys(db->db, &keys, &count, &err) < 0)
-        return tmpl_die(env, n, "%s", err.msg);
-    tlist res = {0};
-    int failed = 0;
-    for (size_t i = 0; i < count && !failed; i++) {
-        if (keys_only) {
-            tlist_push(&res, tsv_new_cstr(keys[i]));
+    if (esm_db_keys(db, &keys, &count, &err) < 0) {
+        tmpl_die(env, n, "%s", err.msg);
+        return -1;
+    }
+    int rc = 0;
+    for (size_t i = 0; i < count; i++) {
+        if (keys_only && nf == 0) {
+            tlist_push(res, tsv_new_cstr(keys[i]));
             continue;
         }
         esm_record *rec = NULL;
-        if (fetch(env, n, db->db, keys[i], &rec) < 0) {
-            failed = 1;
+        if (fetch(env, n, db, keys[i], &rec) < 0) {
+            rc = -1;
             break;
         }
         if (!rec)
             continue;
-        int keep = 1;
-        for (size_t a = 1; by_prop && keep && a + 1 < args->n; a += 2) {
-            char *p = string_arg(env, n, args, a, "prop");
-            char *v = p ? string_arg(env, n, args, a + 1, "value") : NULL;
-            if (!v) {
-                free(p);
-                failed = 1;
-                break;
-            }
-            const char *have = prop_of(rec, p);
-            keep = have && prop_matches(env, n, have, v, &failed);
-            free(p);
-            free(v);
-        }
-        if (keep && !failed) {
-            tlist_push(&res, tsv_new_ref(RK_RECORD, record_obj(db->db, keys[i], rec)));
-            rec = NULL;
-        }
-        if (rec)
+        if (!filters_match(rec, f, nf))
             esm_record_free(rec);
+        else if (keys_only)
+            tlist_push(res, tsv_new_cstr(keys[i])), esm_record_free(rec);
+        else
+            tlist_push(res, tsv_new_ref(RK_RECORD, record_obj(db, keys[i], rec)));
     }
     esm_strv_free(keys);
-    if (failed) {
-        tlist_free(&res);
-        return NULL;
-    }
+    return rc;
+}
+
+/* Hands a method's list result to the caller: the elements in list
+ * context, their count in scalar context (as `return @list` gives). */
+static tsv *list_result(tlist *res, int want_list, tlist *out)
+{
     if (want_list) {
-        for (size_t i = 0; i < res.n; i++)
-            tlist_push(out, res.v[i]);
-        free(res.v);
+        for (size_t i = 0; i < res->n; i++)
+            tlist_push(out, res->v[i]);
+        free(res->v);
         return tsv_new();
     }
-    tsv *r = tsv_new_iv((int64_t)res.n);
-    tlist_free(&res);
+    tsv *r = tsv_new_iv((int64_t)res->n);
+    tlist_free(res);
     return r;
 }
 
+/* The records of one type, through the same comma-list match as
+ * get_all_by_prop(type => TYPE), as the original's shorthands do. */
+static int select_type(esm_tmpl_env *env, tnode *n, esm_db *db, const char *type, int keys_only,
+                       tlist *res)
+{
+    prop_filter f;
+    if (filter_init(env, n, &f, "type", type) < 0)
+        return -1;
+    int rc = select_records(env, n, db, &f, 1, keys_only, res);
+    free(f.prop);
+    pcre2_code_free(f.re);
+    return rc;
+}
+
+/* keys, get_all and get_all_by_prop(p1 => v1, ...). */
+static tsv *db_list_method(esm_tmpl_env *env, tnode *n, tobj *db, tlist *args, int want_list,
+                           tlist *out)
+{
+    const char *m = n->str;
+    int by_prop = strcmp(m, "get_all_by_prop") == 0;
+    if (by_prop && (args->n - 1) % 2 != 0)
+        return tmpl_die(env, n, "get_all_by_prop: odd number of arguments");
+    size_t nf = by_prop ? (args->n - 1) / 2 : 0;
+    prop_filter *f = esm_xcalloc(nf ? nf : 1, sizeof(*f));
+    for (size_t i = 0; i < nf; i++) {
+        char *p = string_arg(env, n, args, 1 + 2 * i, "prop");
+        char *v = p ? string_arg(env, n, args, 2 + 2 * i, "value") : NULL;
+        int bad = !v || filter_init(env, n, &f[i], p, v) < 0;
+        free(p);
+        free(v);
+        if (bad) {
+            filters_free(f, i);
+            return NULL;
+        }
+    }
+    tlist res = {0};
+    int rc = select_records(env, n, db->db, f, nf, strcmp(m, "keys") == 0, &res);
+    filters_free(f, nf);
+    if (rc < 0) {
+        tlist_free(&res);
+        return NULL;
+    }
+    return list_result(&res, want_list, out);
+}
+
+/* NetworksDB local_access_spec: the hosts.allow client list for an
+ * access level, pushed on res. An unknown level warns, as the original
+ * does, and leaves only localhost. */
+static int local_access(esm_tmpl_env *env, tnode *n, esm_db *networks, const char *access,
+                        tlist *res)
+{
+    if (strcmp(access, "public") == 0) {
+        tlist_push(res, tsv_new_cstr("ALL"));
+        return 0;
+    }
+    tlist_push(res, tsv_new_cstr("127.0.0.1"));
+    if (strcmp(access, "private") == 0) {
+        tlist nets = {0};
+        if (select_type(env, n, networks, "network", 0, &nets) < 0) {
+            tlist_free(&nets);
+            return -1;
+        }
+        for (size_t i = 0; i < nets.n; i++) {
+            tobj *net = nets.v[i]->ref;
+            const char *mask = esm_record_get(net->rec, "Mask");
+            if (mask && strcmp(mask, "255.255.255.255") == 0)
+                tlist_push(res, tsv_new_cstr(net->key));
+            else {
+                char *spec = esm_xasprintf("%s/%s", net->key, mask ? mask : "");
+                tlist_push(res, tsv_new_cstr(spec));
+                free(spec);
+            }
+        }
+        tlist_free(&nets);
+    } else if (strcmp(access, "localhost") != 0 && env->warn_fn) {
+        char *msg = esm_xasprintf("local_access_spec: unknown access value %s at %s line %d.\n",
+                                  access, env->filename, n->line);
+        env->warn_fn(env->warn_ctx, env->filename, msg);
+        free(msg);
+    }
+    return 0;
+}
+
+/* The strings of list joined by one space, as Perl's join(' ', ...) and
+ * "@list" give them. */
+static char *join_spaces(tlist *list)
+{
+    esm_buf b = ESM_BUF_INIT;
+    for (size_t i = 0; i < list->n; i++) {
+        char nb[64];
+        size_t l;
+        const char *s = tsv_str(list->v[i], nb, &l);
+        if (i)
+            esm_buf_putc(&b, ' ');
+        esm_buf_append(&b, s, l);
+    }
+    return esm_buf_steal(&b);
+}
+
+/* The database a class opens when no name is given: its env variable
+ * when set, else its default name. */
+static const char *class_db_name(const struct db_class *c)
+{
+    const char *e = c->env_var ? getenv(c->env_var) : NULL;
+    return e && *e ? e : c->db;
+}
+
+static const struct db_class *find_class(const char *name)
+{
+    const struct db_class *c = db_classes;
+    while (c->name && strcmp(c->name, name) != 0)
+        c++;
+    return c->name ? c : NULL;
+}
+
+/* "$daemon: " and the clients local_access_spec gives for the record's
+ * access (`|| 'private'`), read from the networks database NetworksDB
+ * opens by default. NULL with a located error on failure. */
+static char *allow_line(esm_tmpl_env *env, tnode *n, const esm_record *rec, const char *service,
+                        tlist *args)
+{
+    esm_db *networks = open_db(env, class_db_name(find_class(networks_class)));
+    if (!networks) {
+        tmpl_die(env, n, "hosts_allow_spec: cannot open the networks database");
+        return NULL;
+    }
+    const char *access = prop_of(rec, "access");
+    if (!access || !*access || strcmp(access, "0") == 0)
+        access = "private";
+    tlist spec = {0};
+    if (local_access(env, n, networks, access, &spec) < 0) {
+        tlist_free(&spec);
+        return NULL;
+    }
+    char *daemon = args->n > 2 && tsv_true(args->v[2]) ? string_arg(env, n, args, 2, "daemon")
+                                                       : esm_xstrdup(service);
+    if (!daemon) {
+        tlist_free(&spec);
+        return NULL;
+    }
+    char *clients = join_spaces(&spec);
+    char *line = esm_xasprintf("%s: %s", daemon, clients);
+    free(clients);
+    tlist_free(&spec);
+    free(daemon);
+    return line;
+}
+
+/* ConfigDB hosts_allow_spec($service [, $daemon]): the hosts.allow line
+ * of a service, or a comment saying why it has none. */
+static tsv *hosts_allow_spec(esm_tmpl_env *env, tnode *n, tobj *db, tlist *args)
+{
+    char *service = string_arg(env, n, args, 1, "service");
+    if (!service)
+        return NULL;
+    esm_record *rec = NULL;
+    if (fetch(env, n, db->db, service, &rec) < 0) {
+        free(service);
+        return NULL;
+    }
+    const char *status = rec ? prop_of(rec, "status") : NULL;
+    char *line;
+    if (!rec)
+        line = esm_xasprintf("# '%s' is not defined in the configuration database", service);
+    else if (!status || strcmp(status, "enabled") != 0)
+        line = esm_xasprintf("# '%s' is disabled in the configuration database", service);
+    else
+        line = allow_line(env, n, rec, service, args);
+    esm_record_free(rec);
+    free(service);
+    if (!line)
+        return NULL;
+    tsv *r = tsv_new_cstr(line);
+    free(line);
+    return r;
+}
+
+/* Methods only one class has in the original. Called on another class
+ * they fail as Perl fails: "Can't locate object method". */
+enum { CM_RECORDS, CM_KEYS, CM_LOCAL_ACCESS, CM_HOSTS_ALLOW };
+static const struct class_only {
+    const char *method, *class_name, *type;
+    int kind;
+} class_only[] = {
+    {"services", config_class, "service", CM_KEYS},
+    {"hosts_allow_spec", config_class, NULL, CM_HOSTS_ALLOW},
+    {"users", accounts_class, "user", CM_RECORDS},
+    {"groups", accounts_class, "group", CM_RECORDS},
+    {"ibays", accounts_class, "ibay", CM_RECORDS},
+    {"printers", accounts_class, "printer", CM_RECORDS},
+    {"pseudonyms", accounts_class, "pseudonym", CM_RECORDS},
+    {"networks", networks_class, "network", CM_RECORDS},
+    {"local_access_spec", networks_class, NULL, CM_LOCAL_ACCESS},
+    {"hosts", hosts_class, "host", CM_RECORDS},
+    {"domains", domains_class, "domain", CM_RECORDS},
+    {NULL, NULL, NULL, 0},
+};
+
+/* Runs a class-specific method (the shorthands, local_access_spec,
+ * hosts_allow_spec) on a database object of the right class. */
+static tsv *class_only_method(esm_tmpl_env *env, tnode *n, tobj *db, const struct class_only *cm,
+                              tlist *args, int want_list, tlist *out)
+{
+    tlist res = {0};
+    int rc;
+    if (cm->kind == CM_HOSTS_ALLOW) {
+        tsv *r = hosts_allow_spec(env, n, db, args);
+        if (r && want_list) {
+            tlist_push(out, r);
+            return tsv_new();
+        }
+        return r;
+    }
+    if (cm->kind == CM_LOCAL_ACCESS) {
+        char *access = args->n > 1 && tsv_true(args->v[1]) ? string_arg(env, n, args, 1, "access")
+                                                           : esm_xstrdup("private");
+        rc = access ? local_access(env, n, db->db, access, &res) : -1;
+        free(access);
+        if (rc == 0 && !want_list) {
+            /* scalar context: the elements joined by one space */
+            char *joined = join_spaces(&res);
+            tlist_free(&res);
+            tsv *r = tsv_new_cstr(joined);
+            free(joined);
+            return r;
+        }
+    } else {
+        rc = select_type(env, n, db->db, cm->type, cm->kind == CM_KEYS, &res);
+    }
+    if (rc < 0) {
+        tlist_free(&res);
+        return NULL;
+    }
+    return list_result(&res, want_list, out);
+}
+
+/* The methods of a database object: the reads of §4.2, the shorthands of
+ * its class; writes and anything else are located errors. */
 static tsv *db_method(esm_tmpl_env *env, tnode *n, tobj *db, tlist *args, int want_list, tlist *out)
 {
     const char *m = n->str;
@@ -284,13 +618,19 @@ static tsv *db_method(esm_tmpl_env *env, tnode *n, tobj *db, tlist *args, int wa
     }
     if (strcmp(m, "keys") == 0 || strcmp(m, "get_all") == 0 || strcmp(m, "get_all_by_prop") == 0)
         return db_list_method(env, n, db, args, want_list, out);
-    if (is_write_method(m)) {
-        char what[96];
-        snprintf(what, sizeof(what), "->%s (a template cannot change the database)", m);
-        return tmpl_unsupported(env, n, what);
+    for (const struct class_only *cm = class_only; cm->method; cm++) {
+        if (strcmp(cm->method, m) != 0)
+            continue;
+        if (strcmp(cm->class_name, db->class_name) == 0)
+            return class_only_method(env, n, db, cm, args, want_list, out);
+        return tmpl_die(env, n, "Can't locate object method \"%s\" via package \"%s\"", m,
+                        db->class_name);
     }
     char what[96];
-    snprintf(what, sizeof(what), "database method ->%s", m);
+    if (is_write_method(m))
+        snprintf(what, sizeof(what), "->%s (a template cannot change the database)", m);
+    else
+        snprintf(what, sizeof(what), "database method ->%s", m);
     return tmpl_unsupported(env, n, what);
 }
 
@@ -345,61 +685,13 @@ static tsv *record_method(esm_tmpl_env *env, tnode *n, tobj *o, tlist *args, int
     return r;
 }
 
-/* The database classes of esmith: default db name and the variable
- * that overrides it. */
-static const struct db_class {
-    const char *name, *db, *env_var;
-} db_classes[] = {
-    {"esmith::ConfigDB", "configuration", "ESMITH_CONFIG_DB"},
-    {"esmith::AccountsDB", "accounts", "ESMITH_ACCOUNT_DB"},
-    {"esmith::HostsDB", "hosts", NULL},
-    {"esmith::DomainsDB", "domains", NULL},
-    {"esmith::NetworksDB", "networks", NULL},
-    {NULL, NULL, NULL},
-};
-
-/* The flat file a database name designates, as esm_db_open resolves it,
- * made canonical (NULL when it does not exist). */
-static char *db_file(const char *name)
-{
-    char *path;
-    const char *dbpath = getenv("DBPATH");
-    if (strchr(name, '/')) {
-        path = esm_xstrdup(name);
-    } else if (dbpath && *dbpath) {
-        path = esm_xasprintf("%s/%s", dbpath, name);
-    } else {
-        char *dir = esm_path_dup("/home/e-smith/db");
-        path = esm_xasprintf("%s/%s", dir, name);
-        free(dir);
-    }
-    char *real = realpath(path, NULL);
-    free(path);
-    return real;
-}
-
-static int same_db(esm_db *db, const char *name)
-{
-    if (!db)
-        return 0;
-    if (strcmp(esm_db_name(db), name) == 0)
-        return 1;
-    char *a = db_file(esm_db_name(db)), *b = db_file(name);
-    int same = a && b && strcmp(a, b) == 0;
-    free(a);
-    free(b);
-    return same;
-}
-
 /* Class->open / Class->open_ro: a read-only database object, or undef
  * when the database cannot be opened (hence `->open_ro || die`). */
 static tsv *class_method(esm_tmpl_env *env, tnode *n, tlist *args)
 {
     const char *cls = n->kids[0]->str, *m = n->str;
-    const struct db_class *c = db_classes;
-    while (c->name && strcmp(c->name, cls) != 0)
-        c++;
-    if (!c->name || (strcmp(m, "open") != 0 && strcmp(m, "open_ro") != 0)) {
+    const struct db_class *c = find_class(cls);
+    if (!c || (strcmp(m, "open") != 0 && strcmp(m, "open_ro") != 0)) {
         char what[160];
         snprintf(what, sizeof(what), "class method %s->%s", cls, m);
         return tmpl_unsupported(env, n, what);
@@ -410,22 +702,9 @@ static tsv *class_method(esm_tmpl_env *env, tnode *n, tlist *args)
         if (!name)
             return NULL;
     } else {
-        const char *e = c->env_var ? getenv(c->env_var) : NULL;
-        name = esm_xstrdup(e && *e ? e : c->db);
+        name = esm_xstrdup(class_db_name(c));
     }
-    /* one handle per database: TDB cannot open a file twice in a process */
-    esm_db *db = same_db(env->config, name) ? env->config : NULL;
-    for (size_t i = 0; !db && i < env->nopened; i++)
-        if (same_db(env->opened[i], name))
-            db = env->opened[i];
-    if (!db) {
-        esm_err err;
-        db = esm_db_open(name, ESM_DB_READ, &err);
-        if (db) {
-            env->opened = esm_xrealloc(env->opened, (env->nopened + 1) * sizeof(*env->opened));
-            env->opened[env->nopened++] = db;
-        }
-    }
+    esm_db *db = open_db(env, name);
     free(name);
     if (!db)
         return tsv_new();

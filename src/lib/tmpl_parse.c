@@ -1345,6 +1345,17 @@ static tnode *index_expr(parser *p)
     return k;
 }
 
+/* The expression of a ${ ... } or @{ ... } block: full Perl even inside a
+ * string ("@{[ map { $_->key } @list ]}"), so method calls are allowed. */
+static tnode *deref_expr(parser *p)
+{
+    int interp = p->interp;
+    p->interp = 0;
+    tnode *e = parse_expr(p);
+    p->interp = interp;
+    return e;
+}
+
 /* $name followed by [ or { : element of @name / %name. */
 static tnode *scalar_var(parser *p, size_t at)
 {
@@ -1355,7 +1366,7 @@ static tnode *scalar_var(parser *p, size_t at)
         char c = peekc(p, 0);
         if (c == '{') {
             p->pos++;
-            tnode *e = parse_expr(p);
+            tnode *e = deref_expr(p);
             if (!e || !expect(p, "}")) {
                 tnode_free(e);
                 return NULL;
@@ -1453,7 +1464,7 @@ static tnode *array_var(parser *p, size_t at)
     if (!name) {
         if (peekc(p, 0) == '{') {
             p->pos++;
-            tnode *e = parse_expr(p);
+            tnode *e = deref_expr(p);
             if (!e || !expect(p, "}")) {
                 tnode_free(e);
                 return NULL;

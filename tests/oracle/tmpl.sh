@@ -9,6 +9,9 @@ here="$TOP/tests/oracle"
 render="$TOP/$O/helpers/render"
 cp "$here/oracle.db" "$T_TMP/configuration"
 cp "$here/accounts.db" "$T_TMP/accounts"
+for db in networks hosts domains; do
+    cp "$here/$db.db" "$T_TMP/$db"
+done
 # Class->open(NAME) finds NAME here, in both engines
 DBPATH=$T_TMP
 export DBPATH

@@ -8,9 +8,13 @@
 # record has props); $DB, a configuration database object with get,
 # get_prop and get_value whose records answer key, prop, value and props;
 # $EVENT during an event. A fragment error prints the error and exits 1.
+# The esmith::*DB classes are our own small Perl implementation of §4.2 of
+# shared/reference/e-smith-behaviour.md (open/open_ro under $DBPATH, the
+# reads, the shorthands, local_access_spec, hosts_allow_spec).
 use strict;
 use warnings;
 use Text::Template;
+use Carp ();
 
 package esmith::DB::db::Record;
 
@@ -83,21 +87,78 @@ sub get_all_by_prop {
     return @found;
 }
 
+# The shorthands of §4.2: the records of one type, each on its class only.
+sub of_type { my ($self, $type) = @_; return $self->get_all_by_prop(type => $type) }
+
 package esmith::ConfigDB;
 our @ISA = ('esmith::DB::Oracle');
 sub default_name { $ENV{ESMITH_CONFIG_DB} || 'configuration' }
+sub services { my $self = shift; return map { $_->key } $self->of_type('service') }
+
+# hosts_allow_spec($service [, $daemon]): a comment when the service is
+# missing or not enabled, else "$daemon: " and its clients.
+sub hosts_allow_spec {
+    my ($self, $service, $daemon) = @_;
+    $daemon ||= $service;
+    my $rec = $self->get($service)
+      or return "# '$service' is not defined in the configuration database";
+    my $status = $rec->prop('status');
+    return "# '$service' is disabled in the configuration database"
+      unless defined $status && $status eq 'enabled';
+    my $networks = esmith::NetworksDB->open_ro
+      or die "hosts_allow_spec: cannot open the networks database\n";
+    my @clients = $networks->local_access_spec($rec->prop('access') || 'private');
+    return "$daemon: " . join(' ', @clients);
+}
+
 package esmith::AccountsDB;
 our @ISA = ('esmith::DB::Oracle');
 sub default_name { $ENV{ESMITH_ACCOUNT_DB} || 'accounts' }
+sub users      { $_[0]->of_type('user') }
+sub groups     { $_[0]->of_type('group') }
+sub ibays      { $_[0]->of_type('ibay') }
+sub printers   { $_[0]->of_type('printer') }
+sub pseudonyms { $_[0]->of_type('pseudonym') }
+
 package esmith::HostsDB;
 our @ISA = ('esmith::DB::Oracle');
 sub default_name { 'hosts' }
+sub hosts { $_[0]->of_type('host') }
+
 package esmith::DomainsDB;
 our @ISA = ('esmith::DB::Oracle');
 sub default_name { 'domains' }
+sub domains { $_[0]->of_type('domain') }
+
 package esmith::NetworksDB;
 our @ISA = ('esmith::DB::Oracle');
+# carp reports the fragment's line, also when hosts_allow_spec is the caller
+our @CARP_NOT = ('esmith::DB::Oracle', 'esmith::ConfigDB');
 sub default_name { 'networks' }
+sub networks { $_[0]->of_type('network') }
+
+# local_access_spec([$access]): localhost, private (plus every network as
+# key/Mask, or key alone for a host mask), public (ALL); anything else
+# warns, located at the fragment's line. Joined by spaces in scalar context.
+sub local_access_spec {
+    my ($self, $access) = @_;
+    $access ||= 'private';
+    my @clients;
+    if ($access eq 'public') {
+        @clients = ('ALL');
+    } else {
+        @clients = ('127.0.0.1');
+        if ($access eq 'private') {
+            foreach my $net ($self->networks) {
+                my $mask = $net->prop('Mask');
+                push @clients, $mask eq '255.255.255.255' ? $net->key : $net->key . "/$mask";
+            }
+        } elsif ($access ne 'localhost') {
+            Carp::carp("local_access_spec: unknown access value $access");
+        }
+    }
+    return wantarray ? @clients : join(' ', @clients);
+}
 
 package main;
 

@@ -10,4 +10,4 @@ members of admins: { join ',', map { $_->key } esmith::AccountsDB->open_ro->get_
 staff regex: { join ',', map { $_->key } esmith::AccountsDB->open_ro->get_all_by_prop(type => 'user', MemberOf => 'sta.f') }
 count: { scalar(my @all = esmith::AccountsDB->open_ro->get_all) }
 keys: { join ' ', esmith::AccountsDB->open_ro->keys }
-missing db: [{ defined(esmith::HostsDB->open_ro) ? 'open' : 'undef' }]
+missing db: [{ defined(esmith::HostsDB->open_ro('nosuchdb')) ? 'open' : 'undef' }]
