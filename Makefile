@@ -50,7 +50,7 @@ HELPER_BIN = $(patsubst tests/helpers/%.c,$(O)/helpers/%,$(HELPER_SRC))
 # (tests/cli/fuzz-replay.sh): a crash once found stays fixed, also under SAN=1.
 REPLAY_BIN = $(patsubst fuzz/%.c,$(O)/fuzz-replay/%,$(sort $(wildcard fuzz/fuzz_*.c)))
 
-.PHONY: all deps check test bench demo install clean format cppcheck links fuzz valgrind rpm
+.PHONY: all deps check test bench demo install clean format format-check cppcheck links fuzz valgrind rpm
 
 all: $(O)/libesmith.a $(TOOLS) $(if $(wildcard src/tools/db.c),$(O)/bin/config) links
 
@@ -108,7 +108,7 @@ $(O)/helpers/%: tests/helpers/%.c $(O)/libesmith.a
 
 $(O)/fuzz-replay/%: fuzz/%.c tests/fuzz-replay.c $(O)/libesmith.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -std=c11 $(CFLAGS) $(SANFLAGS) $(LDFLAGS) -o $@ tests/fuzz-replay.c $< \
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ tests/fuzz-replay.c $< \
 	  $(O)/libesmith.a $(LIBS)
 
 test: all $(UNIT_BIN) $(HELPER_BIN) $(REPLAY_BIN)
@@ -175,9 +175,13 @@ fuzz: deps $(FUZZ_BIN)
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
 
+# What CI checks (.ci/run): every tracked C file formatted, cppcheck clean.
+format-check:
+	clang-format --dry-run -Werror $$(git ls-files '*.c' '*.h')
+
 cppcheck:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
-	  --inline-suppr --std=c11 -Isrc/lib src tests/unit
+	  --inline-suppr --std=c11 -Isrc/lib src tests fuzz
 
 clean:
 	rm -rf build build-san build-fuzz

@@ -5,6 +5,7 @@
  * supervised and for a systemd service, enabled or not. The action list
  * also goes straight to the two planners. Nothing may crash, leak or
  * hang, and dry-run must never touch a service. */
+#include "buf.h"
 #include "db.h"
 #include "services.h"
 
@@ -94,7 +95,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 static char **words_of(const char *text, size_t *n)
 {
     size_t cap = 8;
-    char **words = malloc(cap * sizeof *words);
+    char **words = esm_xmalloc(cap * sizeof *words);
     *n = 0;
     for (const char *p = text; *p;) {
         p += strspn(p, " \t\r\n");
@@ -102,7 +103,7 @@ static char **words_of(const char *text, size_t *n)
         if (len == 0)
             break;
         if (*n + 1 >= cap)
-            words = realloc(words, (cap *= 2) * sizeof *words);
+            words = esm_xrealloc(words, (cap *= 2) * sizeof *words);
         words[(*n)++] = strndup(p, len);
         p += len;
     }

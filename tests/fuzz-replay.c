@@ -22,10 +22,14 @@ static unsigned char *read_file(const char *path, size_t *size)
     size_t cap = 4096, len = 0;
     unsigned char *data = malloc(cap);
     size_t n;
-    while ((n = fread(data + len, 1, cap - len, f)) > 0) {
+    while (data != NULL && (n = fread(data + len, 1, cap - len, f)) > 0) {
         len += n;
-        if (len == cap)
-            data = realloc(data, cap *= 2);
+        if (len == cap) {
+            unsigned char *bigger = realloc(data, cap *= 2);
+            if (bigger == NULL)
+                free(data); /* reported as unreadable: never replay half a file */
+            data = bigger;
+        }
     }
     fclose(f);
     *size = len;

@@ -18,7 +18,10 @@ typedef struct esm_buf {
     size_t cap;
 } esm_buf;
 
+/* Kept on one line: clang-format 14 would spread the braces over four. */
+/* clang-format off */
 #define ESM_BUF_INIT {NULL, 0, 0}
+/* clang-format on */
 
 void esm_buf_append(esm_buf *b, const void *bytes, size_t n);
 void esm_buf_puts(esm_buf *b, const char *s);
