@@ -17,11 +17,28 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A scalar is allocated with room for a short string right behind it:
+ * most strings a template handles (record values, keys, words) fit, and
+ * one allocation instead of two per string value is a tenth of the
+ * instructions of an expansion. */
+#define TSV_INLINE 32
+
+static char *inline_buf(tsv *sv)
+{
+    return (char *)(sv + 1);
+}
+
+static void free_str(tsv *sv)
+{
+    if (sv->s != inline_buf(sv))
+        free(sv->s);
+}
+
 tsv *tsv_new(void)
 {
-    tsv *sv = esm_xcalloc(1, sizeof(*sv));
-    sv->rc = 1;
-    sv->pos = -1;
+    /* malloc, not calloc: glibc's calloc bypasses its per-thread cache */
+    tsv *sv = esm_xmalloc(sizeof(*sv) + TSV_INLINE);
+    *sv = (tsv){.rc = 1, .t = T_UNDEF, .s = inline_buf(sv), .cap = TSV_INLINE, .pos = -1};
     return sv;
 }
 
@@ -132,7 +149,7 @@ void tsv_dec(tsv *sv)
     if (!sv || --sv->rc > 0)
         return;
     tsv_drop(sv);
-    free(sv->s);
+    free_str(sv);
     free(sv);
 }
 
@@ -152,8 +169,8 @@ void tsv_set_str(tsv *sv, const char *s, size_t len)
     }
     tsv_drop(sv);
     if (sv->cap < len + 1) {
-        free(sv->s);
-        sv->cap = len + 1 < 16 ? 16 : len + 1;
+        free_str(sv);
+        sv->cap = len + 1;
         sv->s = esm_xmalloc(sv->cap);
     }
     if (len)
@@ -226,7 +243,13 @@ void tsv_append(tsv *sv, const char *s, size_t len)
         size_t cap = sv->cap * 2;
         if (cap < sv->len + len + 1)
             cap = sv->len + len + 1;
-        sv->s = esm_xrealloc(sv->s, cap);
+        if (sv->s == inline_buf(sv)) {
+            char *s2 = esm_xmalloc(cap);
+            memcpy(s2, sv->s, sv->len);
+            sv->s = s2;
+        } else {
+            sv->s = esm_xrealloc(sv->s, cap);
+        }
         sv->cap = cap;
     }
     memcpy(sv->s + sv->len, s, len);
