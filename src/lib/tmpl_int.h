@@ -25,7 +25,7 @@
 
 typedef struct tmpl_piece {
     int is_code;
-    char *text; /* malloc'd, escapes already applied */
+    char *text; /* escapes already applied; NUL-terminated */
     size_t len;
     int line; /* line of the text's end (TEXT) or of the opening brace (PROG) */
     int col;  /* column just after the opening brace (PROG) */

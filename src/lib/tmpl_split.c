@@ -13,21 +13,33 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void piece_push(tmpl_piece **v, int *n, int *cap, int is_code, esm_buf *text, int line,
-                       int col)
+/* Every piece's text lives in one buffer (text): the output never needs
+ * more than the source, since escapes only shrink and each terminating
+ * NUL takes the place of a brace at depth 0. */
+typedef struct splitter {
+    tmpl_piece *v;
+    int n, cap;
+    char *text;       /* len + 1 bytes */
+    size_t used, cur; /* bytes of text written; start of the current piece */
+} splitter;
+
+static void piece_push(splitter *sp, int is_code, int line, int col)
 {
-    if (text->len == 0)
+    size_t len = sp->used - sp->cur;
+    if (len == 0)
         return;
-    if (*n == *cap) {
-        *cap = *cap ? *cap * 2 : 8;
-        *v = esm_xrealloc(*v, (size_t)*cap * sizeof(**v));
+    if (sp->n == sp->cap) {
+        sp->cap = sp->cap ? sp->cap * 2 : 8;
+        sp->v = esm_xrealloc(sp->v, (size_t)sp->cap * sizeof(*sp->v));
     }
-    tmpl_piece *p = &(*v)[(*n)++];
+    tmpl_piece *p = &sp->v[sp->n++];
     p->is_code = is_code;
-    p->len = text->len;
-    p->text = esm_buf_steal(text);
+    p->len = len;
+    p->text = sp->text + sp->cur;
+    p->text[len] = '\0';
     p->line = line;
     p->col = col;
+    sp->cur = sp->used = sp->used + 1;
 }
 
 /* Whether src[i] starts "\\" followed by backslashes and then a brace. */
@@ -41,84 +53,92 @@ static int double_backslash_before_brace(const char *src, size_t len, size_t i)
     return j < len && (src[j] == '{' || src[j] == '}');
 }
 
+static void split_abort(splitter *sp)
+{
+    free(sp->v);
+    free(sp->text);
+}
+
 int tmpl_split(const char *src, size_t len, const char *filename, tmpl_piece **pieces_out,
                esm_err *err)
 {
-    tmpl_piece *v = NULL;
-    int n = 0, cap = 0;
-    esm_buf cur = ESM_BUF_INIT;
+    splitter sp = {NULL, 0, 0, esm_xmalloc(len + 1), 0, 0};
     int depth = 0, line = 1, col = 1;
     int prog_line = 0, prog_col = 0;
     size_t i = 0;
     while (i < len) {
         char c = src[i];
-        if (double_backslash_before_brace(src, len, i)) {
-            esm_buf_putc(&cur, '\\');
+        if (c != '\\' && c != '{' && c != '}') {
+            /* a run of ordinary bytes (newlines counted) in one copy */
+            size_t j = i;
+            do {
+                if (src[j] == '\n') {
+                    line++;
+                    col = 1;
+                } else {
+                    col++;
+                }
+                j++;
+            } while (j < len && src[j] != '\\' && src[j] != '{' && src[j] != '}');
+            memcpy(sp.text + sp.used, src + i, j - i);
+            sp.used += j - i;
+            i = j;
+        } else if (double_backslash_before_brace(src, len, i)) {
+            sp.text[sp.used++] = '\\';
             i += 2;
             col += 2;
         } else if (c == '\\' && i + 1 < len && (src[i + 1] == '{' || src[i + 1] == '}')) {
-            esm_buf_putc(&cur, src[i + 1]);
+            sp.text[sp.used++] = src[i + 1];
             i += 2;
             col += 2;
+        } else if (c == '\\') {
+            sp.text[sp.used++] = c;
+            i++;
+            col++;
         } else if (c == '{') {
             if (depth == 0) {
-                piece_push(&v, &n, &cap, 0, &cur, line, 0);
-                esm_buf_reset(&cur);
+                piece_push(&sp, 0, line, 0);
                 prog_line = line;
                 prog_col = col + 1;
             } else {
-                esm_buf_putc(&cur, c);
+                sp.text[sp.used++] = c;
             }
             depth++;
             i++;
             col++;
-        } else if (c == '}') {
+        } else {
             depth--;
             if (depth < 0) {
-                esm_buf_free(&cur);
-                tmpl_pieces_free(v, n);
+                split_abort(&sp);
                 return esm_err_set(err, ESM_E_INVALID, "%s:%d:%d: unmatched close brace", filename,
                                    line, col);
             }
-            if (depth == 0) {
-                piece_push(&v, &n, &cap, 1, &cur, prog_line, prog_col);
-                esm_buf_reset(&cur);
-            } else {
-                esm_buf_putc(&cur, c);
-            }
+            if (depth == 0)
+                piece_push(&sp, 1, prog_line, prog_col);
+            else
+                sp.text[sp.used++] = c;
             i++;
             col++;
-        } else if (c == '\n') {
-            esm_buf_putc(&cur, c);
-            line++;
-            col = 1;
-            i++;
-        } else {
-            /* a run of ordinary bytes in one append */
-            size_t j = i + 1;
-            while (j < len && src[j] != '\\' && src[j] != '{' && src[j] != '}' && src[j] != '\n')
-                j++;
-            esm_buf_append(&cur, src + i, j - i);
-            col += (int)(j - i);
-            i = j;
         }
     }
     if (depth > 0) {
-        esm_buf_free(&cur);
-        tmpl_pieces_free(v, n);
+        split_abort(&sp);
         return esm_err_set(err, ESM_E_INVALID,
                            "%s:%d:%d: end of data inside program text that began here", filename,
                            prog_line, prog_col - 1);
     }
-    piece_push(&v, &n, &cap, 0, &cur, line, 0);
-    esm_buf_free(&cur);
-    *pieces_out = v;
-    return n;
+    piece_push(&sp, 0, line, 0);
+    if (sp.n == 0) {
+        split_abort(&sp);
+        sp.v = NULL;
+    }
+    *pieces_out = sp.v;
+    return sp.n;
 }
 
 void tmpl_pieces_free(tmpl_piece *pieces, int count)
 {
-    for (int i = 0; i < count; i++)
-        free(pieces[i].text);
+    if (count > 0)
+        free(pieces[0].text); /* the buffer of every piece */
     free(pieces);
 }
