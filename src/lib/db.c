@@ -67,6 +67,7 @@ struct esm_db {
      * access, read-only filesystem): the flat file parsed in memory. */
     int in_memory;
     struct esm_flat mem;
+    int read_locked; /* esm_db_read_begin holds the whole-db read lock */
 };
 
 static TDB_DATA tdb_data_of(const char *s, size_t n)
@@ -144,6 +145,7 @@ static int attach_tdb(esm_db *db, esm_err *err)
 
 static void detach_tdb(esm_db *db)
 {
+    db->read_locked = 0; /* tdb_close drops every lock */
     if (db->tdb != NULL)
         tdb_close(db->tdb);
     db->tdb = NULL;
@@ -449,6 +451,21 @@ int esm_db_get_raw(esm_db *db, const char *key, char **raw_out, esm_err *err)
     return 1;
 }
 
+void esm_db_read_begin(esm_db *db)
+{
+    /* without the lock every get still locks its own hash chain */
+    if (db && db->tdb && !db->in_memory && !db->in_txn && !db->read_locked)
+        db->read_locked = tdb_lockall_read(db->tdb) == 0;
+}
+
+void esm_db_read_end(esm_db *db)
+{
+    if (db && db->read_locked) {
+        tdb_unlockall_read(db->tdb);
+        db->read_locked = 0;
+    }
+}
+
 struct collect {
     struct esm_flat *flat;
     size_t cap;
@@ -737,6 +754,7 @@ int esm_db_transaction_start(esm_db *db, esm_err *err)
         return esm_err_set(err, ESM_E_FAIL, "%s: a transaction is already open", db->name);
     if (db->mode != ESM_DB_WRITE || db->in_memory)
         return esm_err_set(err, ESM_E_FAIL, "%s: opened read-only", db->name);
+    esm_db_read_end(db); /* TDB starts no transaction under a read lock */
     int fd = esm_flat_lock(db->lock_path, LOCK_EX, db->name, err);
     if (fd < 0)
         return -1;

@@ -76,6 +76,13 @@ int esm_db_get(esm_db *db, const char *key, esm_record **out, esm_err *err);
 /* Like esm_db_get, but the raw value as stored (malloc'd), newlines real. */
 int esm_db_get_raw(esm_db *db, const char *key, char **raw_out, esm_err *err);
 
+/* Holds a read lock on the whole database until esm_db_read_end, so that
+ * a run of gets (an expansion reads dozens of records) sees one state and
+ * takes one lock instead of one per get; writers wait meanwhile. A no-op
+ * inside a transaction or on the in-memory fallback. Calls do not nest. */
+void esm_db_read_begin(esm_db *db);
+void esm_db_read_end(esm_db *db);
+
 /* All keys in byte order, as a malloc'd NULL-terminated vector
  * (esm_strv_free). */
 int esm_db_keys(esm_db *db, char ***keys_out, size_t *count_out, esm_err *err);

@@ -669,7 +669,9 @@ int esm_expand(const char *path, const struct esm_expand_opts *opts, esm_db *con
             esm_tmpl_env_set_scalar(env, "EVENT", opts->event);
     }
     set_more_data(env, meta.more_data);
+    esm_db_read_begin(config); /* one lock for every record the fragments read */
     long failed = render_all(&run, &list, env, &text, err);
+    esm_db_read_end(config);
     if (failed < 0)
         goto out;
     if (failed > 0) {
