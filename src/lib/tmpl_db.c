@@ -36,6 +36,8 @@ static int from_database(const char *name)
     return !(name[0] >= '0' && name[0] <= '9' && strspn(name, "0123456789") == strlen(name));
 }
 
+/* %key of a record as e-smith builds it: the props plus `type`, so a
+ * fragment can test $key{type} like any prop. */
 static thv *record_hash(const esm_record *rec)
 {
     thv *hv = thv_new();
@@ -72,6 +74,9 @@ static int bind_record(esm_tmpl_env *env, tglob *g, const char *name)
     return 0;
 }
 
+/* The glob of a package variable; the first lookup of a name that can be
+ * a record key binds $name and %name from the database (lazily, see the
+ * top of this file). */
 tglob *tmpl_glob(esm_tmpl_env *env, const char *name, int create)
 {
     size_t nl = strlen(name);
@@ -95,6 +100,7 @@ tglob *tmpl_glob(esm_tmpl_env *env, const char *name, int create)
 
 /* ---- objects ---- */
 
+/* A record object answering ->key, ->prop, ->props; takes rec. */
 static tobj *record_obj(esm_db *db, const char *key, esm_record *rec)
 {
     tobj *o = esm_xcalloc(1, sizeof(*o));
@@ -107,6 +113,8 @@ static tobj *record_obj(esm_db *db, const char *key, esm_record *rec)
     return o;
 }
 
+/* A database object of class class_name over db (not owned): the class
+ * decides which shorthands it answers. */
 tobj *tmpl_db_object(esm_db *db, const char *class_name)
 {
     tobj *o = esm_xcalloc(1, sizeof(*o));
@@ -117,6 +125,8 @@ tobj *tmpl_db_object(esm_db *db, const char *class_name)
     return o;
 }
 
+/* Argument i as a malloc'd string; undef or missing is a located error
+ * naming what, since no method here has a meaning for it. */
 static char *string_arg(esm_tmpl_env *env, tnode *n, tlist *args, size_t i, const char *what)
 {
     if (i >= args->n || args->v[i]->t == T_UNDEF) {
@@ -129,6 +139,8 @@ static char *string_arg(esm_tmpl_env *env, tnode *n, tlist *args, size_t i, cons
     return s ? esm_xstrndup(s, l) : NULL;
 }
 
+/* ->prop($p) of the original: `type` gives the record's type unless a
+ * prop of that name exists. */
 static const char *prop_of(const esm_record *rec, const char *prop)
 {
     if (strcmp(prop, "type") == 0 && !esm_record_get(rec, "type"))
@@ -242,6 +254,7 @@ typedef struct prop_filter {
     pcre2_code *re;
 } prop_filter;
 
+/* Frees the first n conditions and the array. */
 static void filters_free(prop_filter *f, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
@@ -446,6 +459,7 @@ static const char *class_db_name(const struct db_class *c)
     return e && *e ? e : c->db;
 }
 
+/* The class entry of name, NULL for a class that is not built in. */
 static const struct db_class *find_class(const char *name)
 {
     const struct db_class *c = db_classes;
@@ -634,6 +648,8 @@ static tsv *db_method(esm_tmpl_env *env, tnode *n, tobj *db, tlist *args, int wa
     return tmpl_unsupported(env, n, what);
 }
 
+/* The read methods of a record object; writes and anything else are
+ * located errors. */
 static tsv *record_method(esm_tmpl_env *env, tnode *n, tobj *o, tlist *args, int want_list,
                           tlist *out)
 {
@@ -711,6 +727,9 @@ static tsv *class_method(esm_tmpl_env *env, tnode *n, tlist *args)
     return tsv_new_ref(RK_DB, tmpl_db_object(db, c->name));
 }
 
+/* Evaluates a method call node: Class->open... or a method of a database
+ * or record object, with Perl's errors for an undefined or plain
+ * invocant. */
 tsv *tmpl_method(esm_tmpl_env *env, tnode *n, int want_list, tlist *out)
 {
     if (!out)
