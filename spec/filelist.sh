@@ -16,7 +16,7 @@
 set -eu
 if [ "${1:-}" = "--of-spec" ]; then
     sed -n '/^%files/,/^%changelog/p' "${2:?usage: filelist.sh --of-spec SPEC}" |
-        grep -v -e '^%files' -e '^%changelog' -e '^%defattr' -e '^%doc' -e '^#' -e '^[[:space:]]*$' |
+        grep -v -e '^%files' -e '^%changelog' -e '^%defattr' -e '^%doc' -e '^%license' -e '^#' -e '^[[:space:]]*$' |
         sed -e 's/^.* //' -e 's|^%{_mandir}|/usr/share/man|' -e 's|\*$||' | LC_ALL=C sort
     exit 0
 fi

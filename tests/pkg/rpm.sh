@@ -72,13 +72,16 @@ check_eq "SRPM carries the spec and the tarball" \
     "$(rpm -qlp "$srpm" 2>/dev/null | LC_ALL=C sort | tr '\n' ' ' | sed 's/ $//')"
 
 # ---- contents: rpm -qlp against make install ----
-# The package also has its %doc files and, on RHEL, build-id links; man
+# The package also has its %doc and %license files and, on RHEL, build-id links; man
 # pages are compressed where brp-compress works (RHEL; Debian's is broken
 # under dash).
-rpm -qlp "$rpm" 2>/dev/null | grep -v -e '^/usr/share/doc/' -e '^/usr/lib/\.build-id' |
+rpm -qlp "$rpm" 2>/dev/null | grep -v -e '^/usr/share/doc/' -e '^/usr/share/licenses/' -e '^/usr/lib/\.build-id' |
     sed 's|^\(/usr/share/man/.*\)\.gz$|\1|' | LC_ALL=C sort >"$T_TMP/have"
 report_diff "rpm -qlp lists every path make install installs, and no other" "$T_TMP/want" "$T_TMP/have"
 check "the package has its README" sh -c "rpm -qlp '$rpm' | grep -q '^/usr/share/doc/esmith-c[^/]*/README.md$'"
+# %license: /usr/share/licenses (rpm >= 4.11) or with the docs (older rpm)
+check "the package has its LICENSE, the GPL version 2" sh -c "rpm -qlp '$rpm' |
+    grep -qE '^/usr/share/(licenses|doc)/esmith-c[^/]*/LICENSE$' && grep -q 'Version 2, June 1991' LICENSE"
 
 # Expected content, named, so a tree that lost them fails even when the
 # spec and the Makefile lost them together.
