@@ -38,6 +38,7 @@ struct fragment_list {
 struct run {
     const struct esm_expand_opts *opts;
     size_t warnings;
+    long broken; /* blocks that failed, as the original counts "fragments" */
 };
 
 static void emit(struct run *run, enum esm_expand_level level, const char *fmt, ...)
@@ -271,24 +272,41 @@ static int read_fragment(const char *path, esm_buf *out, mode_t *mode_out, esm_e
 
 /* ---- rendering ---- */
 
+/* The original's $SIG{__WARN__} prints "WARNING in FRAGMENT: $_[0]", and
+ * Perl's warn text always ends in one newline that the line ends with. */
 static void forward_warning(void *ctx, const char *filename, const char *msg)
 {
     struct run *run = ctx;
     run->warnings++;
     size_t n = strlen(msg);
-    while (n > 0 && msg[n - 1] == '\n')
+    if (n > 0 && msg[n - 1] == '\n')
         n--;
     emit(run, ESM_EXPAND_WARNING, "WARNING in %s: %.*s", filename, (int)n, msg);
 }
 
-/* The engine locates errors as "FILE:LINE:COL: text"; the original's
- * line adds "at template line LINE". */
+/* The original's BROKEN handler: the error without its trailing newlines,
+ * the line of the block's opening brace, one count per failed block. */
+static void report_broken(void *ctx, const char *filename, int block_line, const char *error)
+{
+    struct run *run = ctx;
+    size_t n = strlen(error);
+    while (n > 0 && error[n - 1] == '\n')
+        n--;
+    run->broken++;
+    emit(run, ESM_EXPAND_ERROR,
+         "ERROR in %s: Program fragment delivered error <<%.*s>> at template line %d", filename,
+         (int)n, error, block_line);
+}
+
+/* A fragment that could not be split into blocks (unbalanced braces): the
+ * engine locates it as "FILE:LINE:COL: text". */
 static void report_fragment_error(struct run *run, const char *shown, const char *msg)
 {
     size_t flen = strlen(shown);
     long line = 0;
     if (strncmp(msg, shown, flen) == 0 && msg[flen] == ':')
         line = strtol(msg + flen + 1, NULL, 10);
+    run->broken++;
     if (line > 0)
         emit(run, ESM_EXPAND_ERROR,
              "ERROR in %s: Program fragment delivered error <<%s>> at template line %ld", shown,
@@ -298,21 +316,22 @@ static void report_fragment_error(struct run *run, const char *shown, const char
              msg);
 }
 
-/* Renders every fragment in order into text; reports each failing one.
- * Returns the number of failed fragments, or -1 when a fragment could
- * not be read at all. */
+/* Renders every fragment in order into text; reports each failing block.
+ * Returns the number of failed blocks, or -1 when a fragment could not be
+ * read at all. */
 static long render_all(struct run *run, const struct fragment_list *list, esm_tmpl_env *env,
                        esm_buf *text, esm_err *err)
 {
-    long failed = 0;
     esm_buf src = ESM_BUF_INIT;
+    esm_tmpl_env_on_broken(env, report_broken, run);
+    long rc = 0;
     for (size_t i = 0; i < list->len; i++) {
         const char *shown = esm_path_unroot(list->items[i].path);
         mode_t mode = 0;
         esm_buf_reset(&src);
         if (read_fragment(list->items[i].path, &src, &mode, err) < 0) {
-            esm_buf_free(&src);
-            return -1;
+            rc = -1;
+            break;
         }
         if (src.len == 0)
             continue; /* as Text::Template, which refuses empty files */
@@ -321,13 +340,14 @@ static long render_all(struct run *run, const struct fragment_list *list, esm_tm
                  "WARNING: template fragment %s is writable by group or others", shown);
         esm_err ferr;
         esm_err_clear(&ferr);
-        if (esm_tmpl_render(env, src.data, src.len, shown, text, &ferr) < 0) {
+        long before = run->broken;
+        if (esm_tmpl_render(env, src.data, src.len, shown, text, &ferr) < 0 &&
+            run->broken == before)
             report_fragment_error(run, shown, ferr.msg);
-            failed++;
-        }
     }
+    esm_tmpl_env_on_broken(env, NULL, NULL);
     esm_buf_free(&src);
-    return failed;
+    return rc < 0 ? -1 : run->broken;
 }
 
 /* ---- writing ---- */
@@ -626,7 +646,7 @@ int esm_expand(const char *path, const struct esm_expand_opts *opts, esm_db *con
     static const struct esm_expand_opts defaults;
     if (opts == NULL)
         opts = &defaults;
-    struct run run = {opts, 0};
+    struct run run = {opts, 0, 0};
     if (esm_expand_check_path(path, "template path", err) < 0)
         return -1;
 

@@ -27,6 +27,7 @@ esm_tmpl_env *esm_tmpl_env_new(esm_db *config)
         }
         env->unwind = U_NONE;
     }
+    esm_tmpl_env_set_scalar(env, "/", "\n"); /* $/ for <FH> and chomp */
     return env;
 }
 
@@ -34,6 +35,9 @@ void esm_tmpl_env_free(esm_tmpl_env *env)
 {
     if (!env)
         return;
+    tmpl_restore_locals(env, 0);
+    free(env->saves);
+    thv_dec(env->handles);
     for (size_t i = 0; i < env->nglobs; i++) {
         tsv_dec(env->globs[i].sv);
         tav_dec(env->globs[i].av);
@@ -49,6 +53,7 @@ void esm_tmpl_env_free(esm_tmpl_env *env)
     tsv_dec(env->retval);
     free(env->match_subject);
     free(env->ovec);
+    free(env->perl_error);
     free(env);
 }
 
@@ -76,6 +81,27 @@ void esm_tmpl_env_on_warning(esm_tmpl_env *env, esm_tmpl_warn_fn fn, void *ctx)
     env->warn_ctx = ctx;
 }
 
+void esm_tmpl_env_on_broken(esm_tmpl_env *env, esm_tmpl_broken_fn fn, void *ctx)
+{
+    env->broken_fn = fn;
+    env->broken_ctx = ctx;
+}
+
+/* A block failed: with a broken handler it is reported and rendering goes
+ * on (returns 1), as Text::Template does when BROKEN returns a string;
+ * otherwise the fragment ends (returns 0). */
+static int block_broken(esm_tmpl_env *env, const tmpl_piece *p, esm_err *err)
+{
+    if (!env->broken_fn)
+        return 0;
+    env->broken_fn(env->broken_ctx, env->filename, p->line,
+                   env->perl_error ? env->perl_error : err->msg);
+    free(env->perl_error);
+    env->perl_error = NULL;
+    env->unwind = U_NONE;
+    return 1;
+}
+
 /* Parses and runs one block; returns its value (counted), NULL with
  * env->unwind set otherwise. */
 static tsv *run_code(esm_tmpl_env *env, const char *code, size_t len, int line, int col,
@@ -91,6 +117,8 @@ static tsv *run_code(esm_tmpl_env *env, const char *code, size_t len, int line, 
         env->unwind = U_ERR;
         return NULL;
     }
+    free(env->perl_error);
+    env->perl_error = NULL;
     tsv *v = tmpl_run_block(env, root);
     tmpl_free_mortals(env, 0);
     tnode_free(root);
@@ -104,6 +132,7 @@ static void begin(esm_tmpl_env *env, const char *filename, esm_err *err)
     env->unwind = U_NONE;
     env->budget = TMPL_BUDGET;
     env->bytes = 0;
+    env->read_bytes = 0;
     env->depth = 0;
 }
 
@@ -134,6 +163,8 @@ int esm_tmpl_render(esm_tmpl_env *env, const char *src, size_t len, const char *
                 break;
             }
             rc = -1;
+            if (block_broken(env, p, err))
+                continue;
             break;
         }
         char buf[64];
@@ -146,6 +177,8 @@ int esm_tmpl_render(esm_tmpl_env *env, const char *src, size_t len, const char *
                         "(Perl prints an address)",
                         env->filename, p->line, p->col);
             rc = -1;
+            if (block_broken(env, p, err))
+                continue;
             break;
         }
         esm_buf_append(&result, s, l);

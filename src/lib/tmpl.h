@@ -27,6 +27,18 @@ void esm_tmpl_env_set_scalar(esm_tmpl_env *env, const char *name, const char *va
 typedef void (*esm_tmpl_warn_fn)(void *ctx, const char *filename, const char *msg);
 void esm_tmpl_env_on_warning(esm_tmpl_env *env, esm_tmpl_warn_fn fn, void *ctx);
 
+/* Receives each block that failed, as Text::Template's BROKEN callback
+ * does: the line of its opening brace and the error. For `die` the error
+ * is Perl's $@ text ("msg at FILE line N.\n" unless msg ended in a
+ * newline); for anything else our located "FILE:LINE:COL: ..." message.
+ * With a handler set, rendering goes on with the next block (the failed
+ * one contributes nothing), as the original's handler returning "" makes
+ * it; esm_tmpl_render still returns -1 at the end and leaves out as it
+ * was. fn NULL (the default): the first failing block ends the fragment. */
+typedef void (*esm_tmpl_broken_fn)(void *ctx, const char *filename, int block_line,
+                                   const char *error);
+void esm_tmpl_env_on_broken(esm_tmpl_env *env, esm_tmpl_broken_fn fn, void *ctx);
+
 /* Renders one fragment (src, len bytes) and appends the result to out.
  * filename is used in messages: "FILE:LINE:COL: ...". On error, out is
  * left as it was and -1 is returned. */

@@ -1413,6 +1413,12 @@ static tsv *do_chomp_chop(esm_tmpl_env *env, tnode *n, int chop)
     return tsv_new_iv(removed);
 }
 
+/* die and warn build the text Perl gives them: the LIST concatenated (or
+ * "Died" / "Warning: something's wrong"), and unless it ends in a newline
+ * " at FILE line N.\n" -- FILE being the fragment, since Text::Template
+ * evaluates each block after a "#line N FILE" directive. expand-template
+ * shows that text exactly as the original's BROKEN handler and
+ * $SIG{__WARN__} do, so it must be Perl's, not a located message. */
 static tsv *do_die_warn(esm_tmpl_env *env, tnode *n, int die)
 {
     tlist items = {0};
@@ -1435,15 +1441,19 @@ static tsv *do_die_warn(esm_tmpl_env *env, tnode *n, int die)
     tlist_free(&items);
     if (msg.len == 0)
         esm_buf_puts(&msg, die ? "Died" : "Warning: something's wrong");
-    if (msg.data[msg.len - 1] != '\n')
-        esm_buf_printf(&msg, " at %s line %d.\n", env->filename, n->line);
+    if (msg.data[msg.len - 1] != '\n') {
+        esm_buf_printf(&msg, " at %s line %d", env->filename, n->line);
+        tmpl_io_last_read(env, &msg);
+        esm_buf_puts(&msg, ".\n");
+    }
     tsv *r = NULL;
     if (die) {
-        /* the message without its newline, as Text::Template shows $@ */
-        msg.data[--msg.len] = '\0';
         env->unwind = U_ERR;
-        esm_err_set(env->err, ESM_E_FAIL, "%s:%d:%d: died: %s", env->filename, n->line, n->col,
-                    esm_buf_str(&msg));
+        free(env->perl_error);
+        env->perl_error = esm_xstrndup(msg.data, msg.len);
+        /* the located form, for callers without a broken handler */
+        esm_err_set(env->err, ESM_E_FAIL, "%s:%d:%d: died: %.*s", env->filename, n->line, n->col,
+                    (int)msg.len - 1, msg.data);
     } else {
         if (env->warn_fn)
             env->warn_fn(env->warn_ctx, env->filename, esm_buf_str(&msg));
@@ -1684,6 +1694,12 @@ tsv *tmpl_builtin(esm_tmpl_env *env, tnode *n, int want_list, tlist *out)
     case B_DIE:
     case B_WARN:
         return result(want_list, out, do_die_warn(env, n, n->op == B_DIE));
+    case B_OPEN:
+    case B_CLOSE:
+    case B_EOF:
+    case B_READLINE:
+    case B_FTEST:
+        return tmpl_io_builtin(env, n, want_list, out);
     case B_CHOMP:
     case B_CHOP:
         return result(want_list, out, do_chomp_chop(env, n, n->op == B_CHOP));

@@ -143,6 +143,8 @@ static int is_digits(const char *s)
 /* The value of $N / $& from the last successful match. */
 static tsv *capture_var(esm_tmpl_env *env, const char *name)
 {
+    if (name[0] == '!')
+        return tmpl_io_errno(env);
     int idx = name[0] == '&' ? 0 : atoi(name);
     if (!env->match_subject || idx >= env->ovec_n)
         return tsv_new();
@@ -213,9 +215,74 @@ static void declare(esm_tmpl_env *env, tnode *v)
         lex_push(env, '%', v->str, thv_new());
 }
 
+static int is_special_name(const char *name);
+
+/* `local`: keeps a global's value for the end of the enclosing block and
+ * gives it a fresh one (undef, empty), as Perl's local does. The glob is
+ * remembered by index: the glob table may grow meanwhile. */
+static int localize(esm_tmpl_env *env, tnode *v)
+{
+    char sigil = v->kind == N_SVAR ? '$' : v->kind == N_AVAR ? '@' : '%';
+    if (lex_find(env, sigil, v->str)) {
+        tmpl_die(env, v, "Can't localize lexical variable %c%s", sigil, v->str);
+        return -1;
+    }
+    if (sigil == '$' && is_special_name(v->str)) {
+        tmpl_unsupported(env, v, "local on a special variable");
+        return -1;
+    }
+    tglob *g = glob_for(env, v, v->str);
+    if (!g)
+        return -1;
+    if (env->nsaves == env->capsaves) {
+        env->capsaves = env->capsaves ? env->capsaves * 2 : 8;
+        env->saves = esm_xrealloc(env->saves, env->capsaves * sizeof(*env->saves));
+    }
+    struct tsave *s = &env->saves[env->nsaves++];
+    s->glob = (size_t)(g - env->globs);
+    s->sigil = sigil;
+    if (sigil == '$') {
+        s->old = g->sv;
+        g->sv = tsv_new();
+    } else if (sigil == '@') {
+        s->old = g->av;
+        g->av = tav_new();
+    } else {
+        s->old = g->hv;
+        g->hv = thv_new();
+    }
+    return 0;
+}
+
+void tmpl_restore_locals(esm_tmpl_env *env, size_t mark)
+{
+    while (env->nsaves > mark) {
+        struct tsave *s = &env->saves[--env->nsaves];
+        tglob *g = &env->globs[s->glob];
+        if (s->sigil == '$') {
+            tsv_dec(g->sv);
+            g->sv = s->old;
+        } else if (s->sigil == '@') {
+            tav_dec(g->av);
+            g->av = s->old;
+        } else {
+            thv_dec(g->hv);
+            g->hv = s->old;
+        }
+    }
+}
+
+static int localize_all(esm_tmpl_env *env, tnode *n)
+{
+    for (int i = 0; i < n->nkids; i++)
+        if (localize(env, n->kids[i]) < 0)
+            return -1;
+    return 0;
+}
+
 static int is_special_name(const char *name)
 {
-    return is_digits(name) || strcmp(name, "&") == 0;
+    return is_digits(name) || strcmp(name, "&") == 0 || strcmp(name, "!") == 0;
 }
 
 /* Follows a reference value to the array it refers to. A string is a
@@ -394,6 +461,12 @@ tsv *tmpl_lvalue(esm_tmpl_env *env, tnode *n)
             return tsv_inc(env->lex[env->nlex - 1].var);
         }
         return tmpl_die(env, n, "Can't use my list as a scalar lvalue");
+    case N_LOCAL:
+        if (localize_all(env, n) < 0)
+            return NULL;
+        if (n->nkids == 1 && n->kids[0]->kind == N_SVAR)
+            return tmpl_lvalue(env, n->kids[0]);
+        return tmpl_die(env, n, "Can't use a local list as a scalar lvalue");
     case N_ELEM: {
         tav *av = tmpl_array_of(env, n->kids[0], 1);
         if (!av)
@@ -962,6 +1035,7 @@ static int is_list_lhs(const tnode *n)
     case N_LIST:
         return (n->flags & F_PAREN) != 0;
     case N_MY:
+    case N_LOCAL:
         return (n->flags & F_PAREN) || n->kids[0]->kind != N_SVAR;
     default:
         return 0;
@@ -1031,6 +1105,13 @@ static int assign_target(esm_tmpl_env *env, tnode *t, tlist *vals, size_t *at)
                 *at = vals->n;
             }
         }
+        return 0;
+    case N_LOCAL:
+        if (localize_all(env, t) < 0)
+            return -1;
+        for (int i = 0; i < t->nkids; i++)
+            if (assign_target(env, t->kids[i], vals, at) < 0)
+                return -1;
         return 0;
     case N_LIST:
         for (int i = 0; i < t->nkids; i++)
@@ -1137,7 +1218,12 @@ static int64_t list_assign(esm_tmpl_env *env, tnode *n, tlist *out)
     tlist_free(&vals);
     if (rc < 0)
         return -1;
-    if (out && tmpl_eval_list(env, n->kids[0]->kind == N_MY ? n->kids[0] : n->kids[0], out) < 0)
+    tnode *lhs = n->kids[0];
+    if (out && lhs->kind == N_LOCAL) {
+        for (int i = 0; i < lhs->nkids; i++)
+            if (tmpl_eval_list(env, lhs->kids[i], out) < 0)
+                return -1;
+    } else if (out && tmpl_eval_list(env, lhs, out) < 0)
         return -1;
     return count;
 }
@@ -1339,6 +1425,7 @@ static tsv *exec_foreach(esm_tmpl_env *env, tnode *n)
     tnode *var = n->kids[0];
     size_t mark = env->nlex;
     tglob *g = NULL;
+    size_t gi = 0; /* g by index: the body may grow the glob table */
     tsv *saved = NULL;
     int lexical = 0;
     if (var && (var->flags & F_MYVAR)) {
@@ -1351,6 +1438,7 @@ static tsv *exec_foreach(esm_tmpl_env *env, tnode *n)
             tlist_free(&items);
             return NULL;
         }
+        gi = (size_t)(g - env->globs);
         saved = g->sv;
         g->sv = NULL;
     }
@@ -1365,6 +1453,7 @@ static tsv *exec_foreach(esm_tmpl_env *env, tnode *n)
             lex_pop_to(env, mark);
             lex_push(env, '$', var->str, tsv_inc(items.v[i]));
         } else {
+            g = &env->globs[gi];
             tsv_dec(g->sv);
             g->sv = tsv_inc(items.v[i]);
         }
@@ -1381,6 +1470,7 @@ static tsv *exec_foreach(esm_tmpl_env *env, tnode *n)
     }
     lex_pop_to(env, mark);
     if (g) {
+        g = &env->globs[gi];
         tsv_dec(g->sv);
         g->sv = saved;
     }
@@ -1421,7 +1511,7 @@ static tsv *exec_stmts(esm_tmpl_env *env, tnode *n)
         env->depth--;
         return tmpl_die(env, n, "nesting too deep");
     }
-    size_t mark = env->nlex;
+    size_t mark = env->nlex, saves = env->nsaves;
     tsv *val = tsv_new();
     for (int i = 0; i < n->nkids; i++) {
         size_t mortal_mark = env->mortals.n;
@@ -1434,6 +1524,7 @@ static tsv *exec_stmts(esm_tmpl_env *env, tnode *n)
     }
     /* the value may be a lexical about to go out of scope: keep it alive */
     lex_pop_to(env, mark);
+    tmpl_restore_locals(env, saves);
     env->depth--;
     return val;
 }
@@ -1441,7 +1532,7 @@ static tsv *exec_stmts(esm_tmpl_env *env, tnode *n)
 /* Runs statements with the last one in list context (map blocks, do). */
 static int exec_stmts_list(esm_tmpl_env *env, tnode *n, tlist *out)
 {
-    size_t mark = env->nlex;
+    size_t mark = env->nlex, saves = env->nsaves;
     int rc = 0;
     for (int i = 0; i < n->nkids; i++) {
         tnode *s = n->kids[i];
@@ -1466,6 +1557,7 @@ static int exec_stmts_list(esm_tmpl_env *env, tnode *n, tlist *out)
             tsv_dec(v);
     }
     lex_pop_to(env, mark);
+    tmpl_restore_locals(env, saves);
     return rc;
 }
 
@@ -1595,6 +1687,8 @@ static tsv *eval_scalar_inner(esm_tmpl_env *env, tnode *n)
         tsv *sv = scalar_container(env, n, n->str);
         return sv ? tsv_inc(sv) : NULL;
     }
+    case N_LOCAL:
+        return localize_all(env, n) < 0 ? NULL : tsv_new();
     case N_AVAR:
     case N_RV2AV: {
         tav *av = tmpl_array_of(env, n, 0);

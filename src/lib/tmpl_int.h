@@ -40,7 +40,7 @@ void tmpl_pieces_free(tmpl_piece *pieces, int count);
 /* ---- values ---- */
 
 enum { T_UNDEF, T_IV, T_NV, T_STR, T_REF };
-enum { RK_SCALAR, RK_ARRAY, RK_HASH, RK_DB, RK_RECORD };
+enum { RK_SCALAR, RK_ARRAY, RK_HASH, RK_DB, RK_RECORD, RK_IO };
 
 typedef struct tsv tsv;
 typedef struct tav tav;
@@ -87,6 +87,7 @@ struct tobj {
     char *key;       /* RK_RECORD */
     esm_record *rec; /* RK_RECORD, owned */
     const char *class_name;
+    struct tio *io; /* RK_IO: an open(...) handle, owned (tmpl_io.c) */
 };
 
 tsv *tsv_new(void);
@@ -206,6 +207,7 @@ enum tnode_kind {
     N_DO,  /* kids[0]: N_STMTS */
     N_REF, /* \ kids[0] */
     N_NOP,
+    N_LOCAL, /* kids: global variables; flags F_PAREN */
 };
 
 enum {
@@ -215,6 +217,7 @@ enum {
     F_BLOCKARG = 8,
     F_MYVAR = 16,
     F_DEREF_ARROW = 32,
+    F_HANDLE = 64, /* N_STR: a bareword filehandle (FH) */
 };
 
 enum tbinop {
@@ -287,6 +290,11 @@ enum tbuiltin {
     B_SQRT,
     B_QUOTEMETA,
     B_EACH,
+    B_OPEN,
+    B_CLOSE,
+    B_EOF,
+    B_READLINE, /* kids[0]: the handle (N_STR F_HANDLE or a scalar) */
+    B_FTEST,    /* iv: the test letter; kids: [operand] ($_ without) */
     B_NCALLS
 };
 
@@ -351,6 +359,21 @@ struct esm_tmpl_env {
     tlist mortals;       /* temporaries that must live until the statement ends */
     esm_tmpl_warn_fn warn_fn;
     void *warn_ctx;
+    /* `local`: the values to put back when the enclosing block ends */
+    struct tsave {
+        size_t glob;
+        char sigil;
+        void *old;
+    } * saves;
+    size_t nsaves, capsaves;
+    /* files (tmpl_io.c) */
+    thv *handles;          /* bareword filehandles: name -> RK_IO reference */
+    struct tio *last_read; /* for ", <FH> line N" in die/warn; not counted */
+    int errno_val;         /* $! */
+    size_t read_bytes;     /* read from files by this fragment: bounded */
+    esm_tmpl_broken_fn broken_fn;
+    void *broken_ctx;
+    char *perl_error; /* $@ of the last die, for broken_fn (NULL: not a die) */
 };
 
 /* Runs a parsed block; returns its value (counted) or NULL with env->unwind
@@ -377,6 +400,17 @@ tsv *tmpl_regex_subst(esm_tmpl_env *env, tnode *n);
 void tmpl_regex_free(void *re);
 int tmpl_sprintf(esm_tmpl_env *env, const tnode *n, tsv **args, size_t nargs, esm_buf *out);
 
+/* `local`: restores what was localized since mark (block exit). */
+void tmpl_restore_locals(esm_tmpl_env *env, size_t mark);
+
+/* Read-only files under $ESMITH_ROOT (tmpl_io.c). */
+tsv *tmpl_io_builtin(esm_tmpl_env *env, tnode *n, int want_list, tlist *out);
+/* Appends Perl's ", <FH> line N" when a handle was read last and is open. */
+void tmpl_io_last_read(esm_tmpl_env *env, esm_buf *msg);
+/* $! as Perl prints it. */
+tsv *tmpl_io_errno(esm_tmpl_env *env);
+void tmpl_io_free(struct tio *io);
+
 /* Config bindings */
 tglob *tmpl_glob(esm_tmpl_env *env, const char *name, int create);
 tsv *tmpl_method(esm_tmpl_env *env, tnode *n, int want_list, tlist *out);
@@ -385,5 +419,6 @@ tobj *tmpl_db_object(esm_db *db, const char *class_name);
 #define TMPL_MAX_DEPTH 200
 #define TMPL_BUDGET 1000000L
 #define TMPL_MAX_BYTES (64u << 20)
+#define TMPL_MAX_READ (16u << 20) /* bytes a fragment may read from files */
 
 #endif

@@ -643,7 +643,7 @@ static size_t interp_var_len(const char *s, size_t len, size_t i, int regex)
         while (j < len && isdigit((unsigned char)s[j]))
             j++;
         return j - i; /* no subscripts on $1 */
-    } else if (s[i] == '$' && c == '&') {
+    } else if (s[i] == '$' && (c == '&' || c == '!')) {
         return 2;
     } else if (s[i] == '$' && c == '#' && j + 1 < len &&
                (is_ident_start(s[j + 1]) || s[j + 1] == '{' || s[j + 1] == '$')) {
@@ -1280,7 +1280,8 @@ static char *var_name(parser *p, char sigil, size_t at)
         p->pos = save;
         return NULL;
     }
-    if (sigil == '$' && (c == '&' || c == '"' || c == ',' || c == ';' || c == '/' || c == '\\')) {
+    if (sigil == '$' &&
+        (c == '&' || c == '"' || c == ',' || c == ';' || c == '/' || c == '\\' || c == '!')) {
         p->pos++;
         return esm_xstrndup(&c, 1);
     }
@@ -1645,6 +1646,63 @@ static tnode *block_builtin(parser *p, const builtin_def *b, size_t at)
     return n;
 }
 
+/* The builtins that take a filehandle (tmpl_io.c); "open", "close" and
+ * "eof" are also in refused_words, which they are looked up before. */
+static const builtin_def handle_builtins[] = {
+    {"open", B_OPEN, 'l', 2, 3},
+    {"close", B_CLOSE, 'l', 1, 1},
+    {"eof", B_EOF, 'l', 0, 1},
+    {NULL, 0, 0, 0, 0},
+};
+
+/* open, close and eof take a filehandle first: a bareword (FH), or a
+ * scalar (`open(my $fh, ...)`, `close $fh`). */
+static tnode *handle_call(parser *p, const builtin_def *b, size_t at)
+{
+    int parens = accept(p, "(");
+    if (b->id == B_EOF && (parens ? looking_at(p, ")") : !term_follows(p))) {
+        if (parens)
+            return unsupported(p, at, "eof() (end of all the ARGV files)");
+        tnode *e = node_at(p, N_FUNC, at);
+        e->op = B_EOF;
+        return e;
+    }
+    tnode *n = node_at(p, N_FUNC, at);
+    n->op = b->id;
+    ws(p);
+    size_t hat = p->pos;
+    size_t l = ident_len(p, hat);
+    tnode *h;
+    if (l && !(l == 2 && memcmp(p->s + hat, "my", 2) == 0) && !memchr(p->s + hat, ':', l)) {
+        if ((l == 5 && memcmp(p->s + hat, "STDIN", 5) == 0) ||
+            (l == 6 && memcmp(p->s + hat, "STDOUT", 6) == 0) ||
+            (l == 6 && memcmp(p->s + hat, "STDERR", 6) == 0))
+            return unsupported(p, hat, "standard input/output handle");
+        h = str_node(p, hat, p->s + hat, l);
+        h->flags |= F_HANDLE;
+        p->pos += l;
+    } else {
+        h = parse_assign(p);
+        if (!h)
+            return NULL;
+    }
+    add_kid(n, h);
+    while (b->id == B_OPEN && accept(p, ",")) {
+        tnode *e = parse_assign(p);
+        if (!e)
+            return NULL;
+        add_kid(n, e);
+    }
+    if (parens && !expect(p, ")"))
+        return NULL;
+    if (n->nkids < b->min || n->nkids > b->max) {
+        if (b->id == B_OPEN && n->nkids == 1)
+            return unsupported(p, at, "one-argument open");
+        return fail_at(p, at, "wrong number of arguments for %s", b->name);
+    }
+    return n;
+}
+
 static tnode *builtin_call(parser *p, const builtin_def *b, size_t at)
 {
     if (b->style == 'b')
@@ -1766,6 +1824,59 @@ static tnode *my_decl(parser *p, size_t at)
     return n;
 }
 
+/* <FH> and <$fh> read a line (all lines in list context); <STDIN>, <>
+ * and glob patterns stay outside the subset. */
+static tnode *readline_op(parser *p, size_t at)
+{
+    size_t k = p->pos + 1;
+    int lexical = k < p->len && p->s[k] == '$';
+    size_t l = ident_len(p, k + (size_t)lexical);
+    size_t end = k + (size_t)lexical + l;
+    if (!l || end >= p->len || p->s[end] != '>' || memchr(p->s + k, ':', end - k)) {
+        if (k < p->len && p->s[k] == '>')
+            return unsupported(p, at, "<> read (the ARGV files)");
+        return unsupported(p, at, "<...> glob or read of an expression");
+    }
+    const char *name = p->s + k + lexical;
+    if (!lexical && l == 5 && memcmp(name, "STDIN", 5) == 0)
+        return unsupported(p, at, "<STDIN> read");
+    tnode *h = lexical ? var_node(p, N_SVAR, k, esm_xstrndup(name, l)) : str_node(p, k, name, l);
+    if (!lexical)
+        h->flags |= F_HANDLE;
+    p->pos = end + 1;
+    tnode *n = node1(p, N_FUNC, at, h);
+    n->op = B_READLINE;
+    return n;
+}
+
+/* local $x / @a / %h / (LIST): a global saved until the enclosing block
+ * ends. Elements (local $h{k}) stay outside the subset. */
+static tnode *local_decl(parser *p, size_t at)
+{
+    tnode *n = node_at(p, N_LOCAL, at);
+    int paren = accept(p, "(");
+    if (paren)
+        n->flags |= F_PAREN;
+    do {
+        ws(p);
+        size_t vat = p->pos;
+        char sigil = peekc(p, 0);
+        if (sigil != '$' && sigil != '@' && sigil != '%')
+            return unsupported(p, vat, "local on something else than a variable");
+        p->pos++;
+        char *name = var_name(p, sigil, vat);
+        if (!name)
+            return p->failed ? NULL : unsupported(p, vat, "local on an expression");
+        tnode *v = var_node(p, sigil == '$' ? N_SVAR : sigil == '@' ? N_AVAR : N_HVAR, vat, name);
+        if (peekc(p, 0) == '{' || peekc(p, 0) == '[')
+            return unsupported(p, vat, "local on a hash or array element");
+        add_kid(n, v);
+    } while (paren && accept(p, ","));
+    if (paren && !expect(p, ")"))
+        return NULL;
+    return n;
+}
+
 static tnode *parse_term_inner(parser *p)
 {
     ws(p);
@@ -1795,7 +1906,7 @@ static tnode *parse_term_inner(parser *p)
             p->pos += 2;
             return heredoc(p, at);
         }
-        return unsupported(p, at, "<FILEHANDLE> read");
+        return readline_op(p, at);
     case '\'': {
         p->pos++;
         size_t s, l;
@@ -1898,6 +2009,11 @@ static tnode *parse_term_inner(parser *p)
     }
     if (wl == 2 && memcmp(w, "my", 2) == 0)
         return my_decl(p, at);
+    if (wl == 5 && memcmp(w, "local", 5) == 0)
+        return local_decl(p, at);
+    for (const builtin_def *h = handle_builtins; h->name; h++)
+        if (strlen(h->name) == wl && memcmp(h->name, w, wl) == 0)
+            return handle_call(p, h, at);
     if ((wl == 1 && (w[0] == 'q' || w[0] == 'm' || w[0] == 's')) ||
         (wl == 2 && w[0] == 'q' && (w[1] == 'q' || w[1] == 'w')))
         return quote_like(p, w, wl, at);
@@ -2113,10 +2229,25 @@ static tnode *parse_unary(parser *p)
     } else if (c == '-' && peekc(p, 1) != '-' && peekc(p, 1) != '=' && peekc(p, 1) != '>') {
         if (isalpha((unsigned char)peekc(p, 1)) && !is_ident_char(peekc(p, 2)) &&
             strchr("erwxofdszlpSbcugktTBAMCRWXO", peekc(p, 1))) {
-            char what[32];
-            snprintf(what, sizeof(what), "file test -%c", peekc(p, 1));
+            char op = peekc(p, 1);
             p->depth--;
-            return unsupported(p, at, what);
+            if (!strchr("efdrslxz", op)) {
+                char what[32];
+                snprintf(what, sizeof(what), "file test -%c", op);
+                return unsupported(p, at, what);
+            }
+            p->pos += 2;
+            int parens;
+            tnode *args = call_args(p, 'u', &parens);
+            if (!args)
+                return NULL;
+            if (args->nkids > 1)
+                return fail_at(p, at, "syntax error: -%c takes one file name", op);
+            args->kind = N_FUNC;
+            args->op = B_FTEST;
+            args->iv = op;
+            position(p, at, &args->line, &args->col);
+            return args;
         }
         if (is_ident_start(peekc(p, 1))) {
             /* -bareword is the string "-bareword" */
@@ -2715,6 +2846,30 @@ static int harmless_pragma(parser *p)
     return 0;
 }
 
+/* Perl reads `while (<FH>)` as `while (defined($_ = <FH>))` and
+ * `while (my $l = <FH>)` as `while (defined(my $l = <FH>))`. */
+static tnode *implicit_defined(parser *p, tnode *c)
+{
+    int line = c->line, col = c->col;
+    if (c->kind == N_FUNC && c->op == B_READLINE) {
+        tnode *u = node_at(p, N_SVAR, 0);
+        u->str = pstrndup(p, "_", 1);
+        u->slen = 1;
+        tnode *a = node2(p, N_ASSIGN, 0, u, c);
+        a->line = u->line = line;
+        a->col = u->col = col;
+        c = a;
+    } else if (!(c->kind == N_ASSIGN && c->op == 0 && c->kids[1]->kind == N_FUNC &&
+                 c->kids[1]->op == B_READLINE)) {
+        return c;
+    }
+    tnode *d = node1(p, N_FUNC, 0, c);
+    d->op = B_DEFINED;
+    d->line = line;
+    d->col = col;
+    return d;
+}
+
 static tnode *parse_statement(parser *p)
 {
     ws(p);
@@ -2757,6 +2912,7 @@ static tnode *parse_statement(parser *p)
                 return NULL;
             if (!c)
                 c = str_node(p, at, "1", 1);
+            c = implicit_defined(p, c);
             tnode *b = parse_block(p);
             if (!b)
                 return tnode_free(c), NULL;
@@ -2809,6 +2965,7 @@ static tnode *parse_statement(parser *p)
             return tnode_free(e), NULL;
         if (e->kind == N_DO)
             return tnode_free(e), tnode_free(c), unsupported(p, mat, "do BLOCK while");
+        c = implicit_defined(p, c);
         tnode *n = node2(p, N_WHILE, mat, c, e);
         n->op = until;
         n->flags |= F_POSTFIX;

@@ -732,6 +732,8 @@ void tobj_dec(tobj *o)
     free(o->key);
     if (o->rec)
         esm_record_free(o->rec);
+    if (o->io)
+        tmpl_io_free(o->io);
     free(o);
 }
 

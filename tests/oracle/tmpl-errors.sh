@@ -23,15 +23,19 @@ refused qx 'x{ qx(id) }' '1:4: unsupported Perl: qx (command execution)'
 refused system '{ system("id") }' '1:3: unsupported Perl: system'
 refused exec '{
   exec "/bin/sh" }' '2:3: unsupported Perl: exec'
-refused open '{ open(my $fh, "<", "/etc/passwd") }' '1:3: unsupported Perl: open'
 refused sub '{ sub f { 1 } f() }' '1:3: unsupported Perl: sub'
 refused eval '{ eval { 1 } }' '1:3: unsupported Perl: eval'
 refused require '{ require POSIX; }' '1:3: unsupported Perl: require'
 refused use-module '{ use POSIX; }' '1:3: unsupported Perl: use POSIX'
 refused print '{ print "x" }' '1:3: unsupported Perl: print'
-refused file-test '{ -e "/etc/passwd" }' '1:3: unsupported Perl: file test -e'
-refused readline '{ <STDIN> }' '1:3: unsupported Perl: <FILEHANDLE> read'
-refused local '{ local $x = 1 }' '1:3: unsupported Perl: local'
+refused file-test '{ -M "/etc/passwd" }' '1:3: unsupported Perl: file test -M'
+refused readline-stdin '{ <STDIN> }' '1:3: unsupported Perl: <STDIN> read'
+refused readline-argv '{ my @l = <>; }' '1:11: unsupported Perl: <> read (the ARGV files)'
+refused glob '{ my @f = <*.conf>; }' '1:11: unsupported Perl: <...> glob or read of an expression'
+refused local-element '{ local $h{x} = 1 }' '1:9: unsupported Perl: local on a hash or array element'
+refused local-lexical '{ my $x; local $x = 1 }' "1:16: Can't localize lexical variable \$x"
+refused eof-argv '{ eof() }' '1:3: unsupported Perl: eof() (end of all the ARGV files)'
+refused stdout '{ close(STDOUT) }' '1:9: unsupported Perl: standard input/output handle'
 refused unknown-function '{ frobnicate(1) }' "1:3: unsupported Perl: call of unknown function or bareword 'frobnicate'"
 refused bitwise '{ 1 | 2 }' '1:5: unsupported Perl: bitwise operator | or ^'
 refused tr '{ $x =~ tr/a/b/ }' '1:9: unsupported Perl: tr'
@@ -52,6 +56,38 @@ refused heredoc-terminator '{ <<EOT
 text
 EOT}' '1:3: syntax error: can'"'"'t find heredoc terminator "EOT"'
 refused octal '{ 089 }' "1:4: Illegal octal digit '8'"
+
+# files: reading only, under the root, bounded
+refused open-write '{ open(FH, ">", "/tmp/x") }' '1:3: unsupported Perl: open for writing or appending'
+refused open-append '{ open(my $fh, ">>/var/log/x") }' '1:3: unsupported Perl: open for writing or appending'
+refused open-rw '{ open(FH, "+<", "/etc/passwd") }' '1:3: unsupported Perl: open for writing or appending'
+refused open-pipe-from '{ open(FH, "id |") }' '1:3: unsupported Perl: pipe open'
+refused open-pipe-to '{ open(FH, "| mail root") }' '1:3: unsupported Perl: pipe open'
+refused open-pipe-3arg '{ open(FH, "-|", "id") }' '1:3: unsupported Perl: pipe open'
+refused open-layer '{ open(FH, "<:encoding(UTF-8)", "/etc/passwd") }' "1:3: unsupported Perl: open mode other than '<'"
+refused open-1arg '{ open(FH) }' '1:3: unsupported Perl: one-argument open'
+refused escape-dotdot '{ open(FH, "/../../etc/passwd") }' '1:3: file access outside the server root refused: /../../etc/passwd'
+refused escape-test '{ -e "/etc/../../x" }' '1:3: file access outside the server root refused: /etc/../../x'
+refused read-dev-zero '{ open(Z, "/dev/zero"); my $l = <Z>; }' '1:33: file read limit exceeded: a fragment may read 16777216 bytes'
+truncate -s 20M "$T_TMP/big"
+refused read-big-file '{ open(B, "'"$T_TMP/big"'"); my @all = <B>; scalar(@all) }' '1:'"$((${#T_TMP} + 30))"': file read limit exceeded: a fragment may read 16777216 bytes'
+rm -f "$T_TMP/big"
+
+# a symlink cannot lead out of $ESMITH_ROOT: an absolute target is taken
+# under the root, a relative one may not climb above it
+mkdir -p "$T_TMP/r/etc/pki" "$T_TMP/outside"
+echo secret >"$T_TMP/outside/key"
+echo inside >"$T_TMP/r/etc/pki/real"
+ln -s /etc/pki/real "$T_TMP/r/etc/pki/abs"
+ln -s ../../../outside/key "$T_TMP/r/etc/pki/rel"
+printf '{ open(K, "/etc/pki/abs") or die "$!"; <K> }' >"$f"
+check_eq "absolute symlink: read under the root" "inside" "$(ESMITH_ROOT="$T_TMP/r" "$render" "$f")"
+printf '{ open(K, "/etc/pki/rel") or die "$!"; <K> }' >"$f"
+check_fails "relative symlink out of the root: refused" env ESMITH_ROOT="$T_TMP/r" "$render" "$f"
+check_eq "relative symlink out of the root: message" \
+    "$f:1:3: file access outside the server root refused: /etc/pki/rel" "$(cat "$T_TMP/err")"
+printf '{ -e "/etc/pki/rel" ? "yes" : "no" }' >"$f"
+check_fails "file test through an escaping symlink: refused" env ESMITH_ROOT="$T_TMP/r" "$render" "$f"
 
 # runtime errors, located
 refused die '{ die "no way" }' '1:3: died: no way at '"$f"' line 1.'

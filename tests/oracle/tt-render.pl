@@ -11,6 +11,14 @@
 # The esmith::*DB classes are our own small Perl implementation of §4.2 of
 # shared/reference/e-smith-behaviour.md (open/open_ro under $DBPATH, the
 # reads, the shorthands, local_access_spec, hosts_allow_spec).
+#
+# With --esmith TARGET --root ROOT the fragments (files under ROOT) are
+# expanded the way e-smith's esmith::templates::processTemplate does it:
+# each named by its path without ROOT (also in Perl's "at FILE line N"),
+# warnings printed as "WARNING in FRAGMENT: ..." from $SIG{__WARN__}, a
+# failing block reported by the BROKEN handler and expansion going on,
+# then the closing line (without the " at .../expand-template line N."
+# that carp adds) and exit 1 if any block failed.
 use strict;
 use warnings;
 use Text::Template;
@@ -162,11 +170,13 @@ sub local_access_spec {
 
 package main;
 
-my ($dbfile, $event);
+my ($dbfile, $event, $esmith_target, $root);
 while (@ARGV && $ARGV[0] =~ /^--/) {
     my $opt = shift @ARGV;
-    if    ($opt eq '--db')    { $dbfile = shift @ARGV }
-    elsif ($opt eq '--event') { $event  = shift @ARGV }
+    if    ($opt eq '--db')     { $dbfile        = shift @ARGV }
+    elsif ($opt eq '--event')  { $event         = shift @ARGV }
+    elsif ($opt eq '--esmith') { $esmith_target = shift @ARGV }
+    elsif ($opt eq '--root')   { $root          = shift @ARGV }
     else                      { die "tt-render: unknown option $opt\n" }
 }
 my $pkg = 'esmith::__TEMPLATE__';
@@ -186,6 +196,39 @@ if (defined $dbfile) {
 if (defined $event) {
     no strict 'refs';
     ${"${pkg}::EVENT"} = $event;
+}
+
+if (defined $esmith_target) {
+    my ($errorCount, $warningCount, $text) = (0, 0, '');
+    for my $file (@ARGV) {
+        next unless -s $file;
+        (my $filepath = $file) =~ s/^\Q$root\E// if defined $root;
+        local $SIG{__WARN__} = sub { $warningCount++; print STDERR "WARNING in $filepath: $_[0]" };
+        my $broken = sub {
+            my %args = @_;
+            (my $error = $args{error}) =~ s/\n+\z//;
+            $errorCount++;
+            print STDERR "ERROR in $filepath: Program fragment delivered error <<$error>>"
+              . " at template line $args{lineno}\n";
+            return "";
+        };
+        my $t = Text::Template->new(TYPE => 'FILE', SOURCE => $file)
+          or die "tt-render: $Text::Template::ERROR\n";
+        $text .= $t->fill_in(PACKAGE => $pkg, BROKEN => $broken, FILENAME => $filepath);
+    }
+    if ($errorCount) {
+        my $msg = "Template processing failed for $esmith_target:";
+        $msg .= " $warningCount fragment" . ($warningCount != 1 ? "s" : "") . " generated warnings,"
+          if $warningCount;
+        $msg .= " $errorCount fragment" . ($errorCount != 1 ? "s" : "") . " generated errors";
+        print STDERR "ERROR: $msg\n";
+        exit 1;
+    }
+    print STDERR "WARNING: Template processing succeeded for $esmith_target: $warningCount fragment"
+      . ($warningCount != 1 ? "s" : "") . " generated warnings\n"
+      if $warningCount;
+    print $text;
+    exit 0;
 }
 
 $SIG{__WARN__} = sub { print STDERR "WARNING: $_[0]" };

@@ -1,0 +1,587 @@
+/*
+ * tmpl_io.c - the read-only file access of the template subset: file
+ * tests (-e -f -d -r -s -l -x -z), open for reading (2- and 3-argument
+ * forms, bareword and lexical handles), <FH> in scalar and list context
+ * (with $/), eof, close and $!.
+ *
+ * SME fragments read certificates, key files and lists kept beside the
+ * configuration (8 % of the fragments of 23 real packages do). What they
+ * may read is confined to the server's tree: every path is a server path,
+ * resolved under $ESMITH_ROOT one component at a time with O_NOFOLLOW, as
+ * if the root were `/` -- an absolute symlink target starts again at the
+ * root, a relative path starts at the root too (the tools run from `/`).
+ * A `..` that would climb above the root, written in the path or reached
+ * through a symlink, is refused with a located error: on a real server it
+ * would be harmless, under a test root it would read the build machine.
+ * Reading is bounded (TMPL_MAX_READ bytes per fragment) so that a fragment
+ * cannot read /dev/zero forever; writing, appending and pipes stay refused.
+ */
+#include "tmpl_int.h"
+
+#include "paths.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+struct tio {
+    int fd;        /* -1: closed */
+    char name[64]; /* as Perl shows it after die: FH or $fh */
+    esm_buf buf;   /* read ahead; unread bytes from pos */
+    size_t pos;
+    int eof;
+    int64_t lines;     /* $. of this handle */
+    struct tio **weak; /* &env->last_read, cleared when this one goes */
+};
+
+#define MAX_SYMLINKS 40
+#define READ_CHUNK 65536
+
+/* Closes a handle and forgets it as the last one read. */
+static void io_close(struct tio *io)
+{
+    if (io->fd >= 0)
+        close(io->fd);
+    io->fd = -1;
+    esm_buf_free(&io->buf);
+    io->pos = 0;
+    io->eof = 1;
+    io->lines = 0;
+}
+
+void tmpl_io_free(struct tio *io)
+{
+    io_close(io);
+    if (io->weak && *io->weak == io)
+        *io->weak = NULL;
+    free(io);
+}
+
+void tmpl_io_last_read(esm_tmpl_env *env, esm_buf *msg)
+{
+    struct tio *io = env->last_read;
+    if (io && io->fd >= 0 && io->lines > 0)
+        esm_buf_printf(msg, ", <%s> line %lld", io->name, (long long)io->lines);
+}
+
+tsv *tmpl_io_errno(esm_tmpl_env *env)
+{
+    if (env->errno_val == 0)
+        return tsv_new_str("", 0);
+    return tsv_new_cstr(strerror(env->errno_val));
+}
+
+/* ---- paths ---- */
+
+/* Resolves a server path under the root, following symlinks as a chroot
+ * would (see the top of this file), except the last component when
+ * follow_last is 0. On success *dirfd_out is an open directory (the
+ * caller closes it) and last_out the name in it ("." for the root itself).
+ * Returns 0; -1 with errno for what Perl would report in $! (ENOENT,
+ * ENOTDIR, ELOOP...); -2 when the path leaves the root (error raised). */
+static int resolve(esm_tmpl_env *env, const tnode *n, const char *path, int follow_last,
+                   int *dirfd_out, char *last_out)
+{
+    const char *root = esm_root();
+    int stack[PATH_MAX / 2];
+    size_t depth = 0;
+    stack[0] = open(root[0] ? root : "/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (stack[0] < 0)
+        return -1;
+    char *todo = esm_xstrdup(path);
+    size_t at = 0;
+    int links = 0, rc = 0;
+    for (;;) {
+        while (todo[at] == '/')
+            at++;
+        size_t len = strcspn(todo + at, "/");
+        if (len == 0) { /* the path ends at a directory */
+            strcpy(last_out, ".");
+            break;
+        }
+        if (len > NAME_MAX) {
+            errno = ENAMETOOLONG;
+            rc = -1;
+            break;
+        }
+        char comp[NAME_MAX + 1];
+        memcpy(comp, todo + at, len);
+        comp[len] = '\0';
+        at += len;
+        size_t next = at;
+        while (todo[next] == '/')
+            next++;
+        int is_last = todo[next] == '\0';
+        if (strcmp(comp, ".") == 0) {
+            if (is_last) {
+                strcpy(last_out, ".");
+                break;
+            }
+            continue;
+        }
+        if (strcmp(comp, "..") == 0) {
+            if (depth == 0) {
+                tmpl_die(env, n, "file access outside the server root refused: %s", path);
+                rc = -2;
+                break;
+            }
+            close(stack[depth--]);
+            if (is_last) {
+                strcpy(last_out, ".");
+                break;
+            }
+            continue;
+        }
+        struct stat st;
+        int exists = fstatat(stack[depth], comp, &st, AT_SYMLINK_NOFOLLOW) == 0;
+        if (exists && S_ISLNK(st.st_mode) && (!is_last || follow_last)) {
+            char target[PATH_MAX];
+            ssize_t tl = readlinkat(stack[depth], comp, target, sizeof(target) - 1);
+            if (tl < 0 || ++links > MAX_SYMLINKS) {
+                if (tl >= 0)
+                    errno = ELOOP;
+                rc = -1;
+                break;
+            }
+            target[tl] = '\0';
+            if (target[0] == '/')
+                while (depth > 0)
+                    close(stack[depth--]);
+            char *rest = esm_xasprintf("%s/%s", target, todo + at);
+            free(todo);
+            todo = rest;
+            at = 0;
+            continue;
+        }
+        if (is_last) {
+            strcpy(last_out, comp);
+            break;
+        }
+        if (!exists) {
+            rc = -1;
+            break;
+        }
+        if (depth + 1 >= sizeof(stack) / sizeof(stack[0])) {
+            errno = ENAMETOOLONG;
+            rc = -1;
+            break;
+        }
+        int fd = openat(stack[depth], comp, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0) {
+            rc = -1;
+            break;
+        }
+        stack[++depth] = fd;
+    }
+    free(todo);
+    int saved = errno;
+    for (size_t i = 0; i < depth; i++)
+        close(stack[i]);
+    if (rc < 0) {
+        close(stack[depth]);
+        errno = saved;
+        return rc;
+    }
+    *dirfd_out = stack[depth];
+    return 0;
+}
+
+/* ---- file tests ---- */
+
+/* The string argument of a builtin (or $_ when there is none). */
+static char *path_arg(esm_tmpl_env *env, tnode *n, int i)
+{
+    tsv *v;
+    if (i < n->nkids) {
+        v = tmpl_eval_scalar(env, n->kids[i]);
+    } else {
+        tglob *g = tmpl_glob(env, "_", 1);
+        v = g && g->sv ? tsv_inc(g->sv) : tsv_new();
+    }
+    if (!v)
+        return NULL;
+    char b[64];
+    size_t l;
+    const char *s = tmpl_strval(env, n, v, b, &l);
+    char *r = s ? esm_xstrndup(s, l) : NULL;
+    tsv_dec(v);
+    return r;
+}
+
+/* -X PATH: 1 or "" as Perl gives them, undef (and $!) when the file cannot
+ * be examined; -s gives the size. */
+static tsv *file_test(esm_tmpl_env *env, tnode *n)
+{
+    char *path = path_arg(env, n, 0);
+    if (!path)
+        return NULL;
+    int op = (int)n->iv;
+    int dirfd;
+    char name[NAME_MAX + 1];
+    int rc = resolve(env, n, path, op != 'l', &dirfd, name);
+    free(path);
+    if (rc == -2)
+        return NULL;
+    if (rc < 0) {
+        env->errno_val = errno;
+        return tsv_new();
+    }
+    struct stat st;
+    if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+        env->errno_val = errno;
+        close(dirfd);
+        return tsv_new();
+    }
+    int yes;
+    switch (op) {
+    case 'e':
+        yes = 1;
+        break;
+    case 'f':
+        yes = S_ISREG(st.st_mode);
+        break;
+    case 'd':
+        yes = S_ISDIR(st.st_mode);
+        break;
+    case 'l':
+        yes = S_ISLNK(st.st_mode);
+        break;
+    case 's':
+        close(dirfd);
+        return st.st_size > 0 ? tsv_new_iv((int64_t)st.st_size) : tsv_new_str("", 0);
+    case 'z':
+        yes = st.st_size == 0;
+        break;
+    default: /* r, x: as the effective user may, as Perl's -r and -x */
+        yes = faccessat(dirfd, name, op == 'r' ? R_OK : X_OK, AT_EACCESS) == 0;
+        if (!yes && errno != EACCES) {
+            env->errno_val = errno;
+            close(dirfd);
+            return tsv_new();
+        }
+        break;
+    }
+    close(dirfd);
+    return yes ? tsv_new_iv(1) : tsv_new_str("", 0);
+}
+
+/* ---- handles ---- */
+
+/* The container of a handle argument: the bareword's slot in the env's
+ * table, or the scalar (open(my $fh, ...) declares it). Counted. */
+static tsv *handle_slot(esm_tmpl_env *env, tnode *h, char *name, size_t size)
+{
+    if (h->kind == N_STR && (h->flags & F_HANDLE)) {
+        snprintf(name, size, "%s", h->str);
+        if (!env->handles)
+            env->handles = thv_new();
+        return tsv_inc(thv_fetch(env->handles, h->str, h->slen, 1));
+    }
+    tnode *var = h->kind == N_MY && h->nkids == 1 ? h->kids[0] : h;
+    if (var->kind == N_SVAR)
+        snprintf(name, size, "$%s", var->str);
+    else
+        snprintf(name, size, "$__ANONIO__");
+    return tmpl_lvalue(env, h);
+}
+
+/* The open handle an argument names, or NULL (not an error: Perl reads
+ * nothing from an unopened handle). */
+static struct tio *handle_of(esm_tmpl_env *env, tnode *h, int *failed)
+{
+    *failed = 0;
+    tsv *v;
+    if (h->kind == N_STR && (h->flags & F_HANDLE)) {
+        v = env->handles ? thv_fetch(env->handles, h->str, h->slen, 0) : NULL;
+        if (!v)
+            return NULL;
+        tsv_inc(v);
+    } else {
+        v = tmpl_eval_scalar(env, h);
+        if (!v) {
+            *failed = 1;
+            return NULL;
+        }
+    }
+    struct tio *io = NULL;
+    if (v->t == T_REF && v->rk == RK_IO)
+        io = ((tobj *)v->ref)->io;
+    else if (tsv_defined(v))
+        tmpl_die(env, h, "Bad filehandle: not a handle opened by open()"), *failed = 1;
+    tsv_dec(v);
+    return io;
+}
+
+/* How an open() mode or 2-argument spec is refused. */
+static const char *refused_mode(const char *m)
+{
+    if (*m == '>' || *m == '+')
+        return "open for writing or appending";
+    if (*m == '|' || strcmp(m, "-|") == 0)
+        return "pipe open";
+    if (strcmp(m, "-") == 0)
+        return "open of STDIN";
+    return NULL;
+}
+
+/* open(FH, MODE, PATH) / open(FH, SPEC): reading only. 1, or undef with
+ * $! set, as Perl returns them. */
+static tsv *do_open(esm_tmpl_env *env, tnode *n)
+{
+    if (n->nkids < 2)
+        return tmpl_unsupported(env, n, "open without a file name");
+    char *spec = path_arg(env, n, 1);
+    if (!spec)
+        return NULL;
+    char *path = NULL;
+    const char *why = NULL;
+    if (n->nkids == 3) {
+        const char *m = spec + strspn(spec, " \t");
+        size_t ml = strlen(m);
+        while (ml > 0 && (m[ml - 1] == ' ' || m[ml - 1] == '\t'))
+            ml--;
+        why = refused_mode(m);
+        if (!why && !(ml == 1 && m[0] == '<'))
+            why = "open mode other than '<'";
+        if (!why)
+            path = path_arg(env, n, 2);
+    } else {
+        /* Perl trims the 2-argument spec and reads a leading '<' */
+        char *m = spec + strspn(spec, " \t\n");
+        size_t ml = strlen(m);
+        while (ml > 0 && strchr(" \t\n", m[ml - 1]))
+            m[--ml] = '\0';
+        if (ml > 0 && m[ml - 1] == '|')
+            why = "pipe open";
+        else if ((why = refused_mode(m)) == NULL) {
+            if (*m == '<')
+                m += 1 + strspn(m + 1, " \t\n");
+            path = esm_xstrdup(m);
+        }
+    }
+    free(spec);
+    if (why)
+        return tmpl_unsupported(env, n, why);
+    if (!path)
+        return NULL;
+    char name[64];
+    tsv *slot = handle_slot(env, n->kids[0], name, sizeof(name));
+    if (!slot) {
+        free(path);
+        return NULL;
+    }
+    /* a new handle every time: an old one still referenced elsewhere
+     * keeps reading its file, as in Perl */
+    tobj *o = esm_xcalloc(1, sizeof(*o));
+    o->rc = 1;
+    o->kind = RK_IO;
+    o->class_name = "GLOB";
+    o->io = esm_xcalloc(1, sizeof(*o->io));
+    o->io->fd = -1;
+    o->io->eof = 1;
+    o->io->weak = &env->last_read;
+    snprintf(o->io->name, sizeof(o->io->name), "%s", name);
+    tsv *ref = tsv_new_ref(RK_IO, o);
+    tsv_set(slot, ref);
+    tsv_dec(ref);
+    tsv_dec(slot);
+
+    int dirfd;
+    char last[NAME_MAX + 1];
+    int rc = path[0] ? resolve(env, n, path, 1, &dirfd, last) : (errno = ENOENT, -1);
+    free(path);
+    if (rc == -2)
+        return NULL;
+    int fd = -1;
+    if (rc == 0) {
+        fd = openat(dirfd, last, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+        int saved = errno;
+        close(dirfd);
+        errno = saved;
+    }
+    struct stat st;
+    if (fd >= 0 && fstat(fd, &st) == 0 && (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode))) {
+        close(fd);
+        return tmpl_unsupported(env, n, "open of a pipe or socket");
+    }
+    if (fd < 0) {
+        env->errno_val = errno;
+        return tsv_new();
+    }
+    o->io->fd = fd;
+    o->io->eof = 0;
+    return tsv_new_iv(1);
+}
+
+/* Reads more into the handle's buffer; 0 at end of file. Charges the
+ * fragment's read budget. */
+static int fill(esm_tmpl_env *env, tnode *n, struct tio *io)
+{
+    if (io->eof)
+        return 0;
+    if (io->pos > 0 && io->pos * 2 >= io->buf.len) {
+        memmove(io->buf.data, io->buf.data + io->pos, io->buf.len - io->pos);
+        io->buf.len -= io->pos;
+        io->pos = 0;
+    }
+    if (env->read_bytes >= TMPL_MAX_READ) {
+        tmpl_die(env, n, "file read limit exceeded: a fragment may read %u bytes", TMPL_MAX_READ);
+        return -1;
+    }
+    char chunk[READ_CHUNK];
+    ssize_t r = read(io->fd, chunk, sizeof(chunk));
+    if (r <= 0) {
+        if (r < 0)
+            env->errno_val = errno;
+        io->eof = 1;
+        return 0;
+    }
+    env->read_bytes += (size_t)r;
+    esm_buf_append(&io->buf, chunk, (size_t)r);
+    return 1;
+}
+
+/* One record up to and including the separator $/ (the rest of the file
+ * when $/ is undef): a new scalar, or NULL at end of file (*failed on an
+ * error). */
+static tsv *read_record(esm_tmpl_env *env, tnode *n, struct tio *io, int *failed)
+{
+    *failed = 0;
+    tglob *g = tmpl_glob(env, "/", 1);
+    const tsv *sep = g ? g->sv : NULL;
+    char b[64];
+    size_t sl = 0;
+    const char *s = NULL;
+    if (sep && tsv_defined(sep)) {
+        s = tmpl_strval(env, n, sep, b, &sl);
+        if (!s) {
+            *failed = 1;
+            return NULL;
+        }
+        if (sl == 0) {
+            *failed = 1;
+            return tmpl_unsupported(env, n, "paragraph mode ($/ = \"\")");
+        }
+    }
+    size_t from = 0; /* where the search resumes, from io->pos */
+    for (;;) {
+        if (s) {
+            size_t avail = io->buf.len - io->pos;
+            const char *hit = avail >= from + sl
+                                  ? memmem(io->buf.data + io->pos + from, avail - from, s, sl)
+                                  : NULL;
+            if (hit) {
+                size_t end = (size_t)(hit - io->buf.data) + sl;
+                tsv *r = tsv_new_str(io->buf.data + io->pos, end - io->pos);
+                io->pos = end;
+                io->lines++;
+                return r;
+            }
+            from = avail >= sl - 1 ? avail - (sl - 1) : 0;
+        }
+        int f = fill(env, n, io);
+        if (f < 0) {
+            *failed = 1;
+            return NULL;
+        }
+        if (f == 0)
+            break;
+    }
+    if (io->pos >= io->buf.len)
+        return NULL;
+    tsv *r = tsv_new_str(io->buf.data + io->pos, io->buf.len - io->pos);
+    io->pos = io->buf.len;
+    io->lines++;
+    return r;
+}
+
+/* <FH>: the next record (undef at the end) in scalar context, all the
+ * remaining ones in list context. */
+static tsv *do_readline(esm_tmpl_env *env, tnode *n, int want_list, tlist *out)
+{
+    int failed;
+    struct tio *io = handle_of(env, n->kids[0], &failed);
+    if (failed)
+        return NULL;
+    if (!io || io->fd < 0)
+        return tsv_new();
+    env->last_read = io;
+    if (!want_list) {
+        tsv *r = read_record(env, n, io, &failed);
+        return failed ? NULL : r ? r : tsv_new();
+    }
+    for (;;) {
+        tsv *r = read_record(env, n, io, &failed);
+        if (failed)
+            return NULL;
+        if (!r)
+            break;
+        tlist_push(out, r);
+    }
+    return tsv_new();
+}
+
+/* eof(FH), eof FH, and eof without an argument (the handle read last). */
+static tsv *do_eof(esm_tmpl_env *env, tnode *n)
+{
+    struct tio *io = env->last_read;
+    if (n->nkids) {
+        int failed;
+        io = handle_of(env, n->kids[0], &failed);
+        if (failed)
+            return NULL;
+    }
+    if (!io || io->fd < 0)
+        return tsv_new_iv(1);
+    if (io->pos < io->buf.len)
+        return tsv_new_str("", 0);
+    int f = fill(env, n, io);
+    if (f < 0)
+        return NULL;
+    return io->pos < io->buf.len ? tsv_new_str("", 0) : tsv_new_iv(1);
+}
+
+static tsv *do_close(esm_tmpl_env *env, tnode *n)
+{
+    int failed;
+    struct tio *io = handle_of(env, n->kids[0], &failed);
+    if (failed)
+        return NULL;
+    if (!io || io->fd < 0) {
+        env->errno_val = EBADF;
+        return tsv_new_str("", 0);
+    }
+    io_close(io);
+    return tsv_new_iv(1);
+}
+
+tsv *tmpl_io_builtin(esm_tmpl_env *env, tnode *n, int want_list, tlist *out)
+{
+    tsv *r;
+    switch (n->op) {
+    case B_READLINE:
+        return do_readline(env, n, want_list, out);
+    case B_OPEN:
+        r = do_open(env, n);
+        break;
+    case B_CLOSE:
+        r = do_close(env, n);
+        break;
+    case B_EOF:
+        r = do_eof(env, n);
+        break;
+    default:
+        r = file_test(env, n);
+        break;
+    }
+    if (r && want_list) {
+        tlist_push(out, r);
+        return tsv_new();
+    }
+    return r;
+}
