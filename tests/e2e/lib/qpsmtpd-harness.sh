@@ -216,29 +216,49 @@ harness_wait_restart() {
     harness_wait 20 harness_daemon_ready "$1" "$2"
 }
 
-# Stops everything this harness started, each by its PID: both services
-# brought down and their runsv told to exit (sv, which never blocks on a dead
-# supervisor's fifo), then runsvdir, then any daemon PID still alive, then
-# dnsmasq. Safe to call twice and from a trap after a partial start.
+# Stops everything this harness started, each by its PID. runsvdir goes
+# first: it restarts a runsv that exits (at its next scan, every 5 s), so
+# stopping the services under a live runsvdir can race with it and leave a
+# fresh runsv and daemon behind. TERM makes runsvdir exit and leave its
+# runsv children alone; then both services are brought down and their runsv
+# told to exit (sv, which never blocks on a dead supervisor's fifo); then
+# any runsv or daemon PID still alive is killed, then dnsmasq. Returns once
+# every one of those PIDs is gone (reaped, not a zombie). Safe to call twice
+# and from a trap after a partial start.
 harness_stop() {
-    for entry in $H_SERVICES; do
-        svc="$H_ROOT/service/${entry%%:*}"
-        [ -e "$svc/supervise/ok" ] && sv -w 7 force-shutdown "$svc" >/dev/null 2>&1
-    done
+    h_runsv_pids=
     if [ -n "$H_RUNSVDIR_PID" ]; then
+        h_runsv_pids=$(ps -o pid= --ppid "$H_RUNSVDIR_PID" 2>/dev/null)
         kill -TERM "$H_RUNSVDIR_PID" 2>/dev/null
         wait "$H_RUNSVDIR_PID" 2>/dev/null
         H_RUNSVDIR_PID=
     fi
-    for pid in $H_DAEMON_PIDS; do
+    for entry in $H_SERVICES; do
+        svc="$H_ROOT/service/${entry%%:*}"
+        [ -e "$svc/supervise/ok" ] && sv -w 7 force-shutdown "$svc" >/dev/null 2>&1
+    done
+    # runsv exits just after its service is down: give it a moment.
+    harness_wait 3 harness_all_gone $h_runsv_pids
+    for pid in $h_runsv_pids $H_DAEMON_PIDS; do
         kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
     done
+    harness_wait 5 harness_all_gone $h_runsv_pids $H_DAEMON_PIDS
     H_DAEMON_PIDS=
     if [ -n "$H_DNS_PID" ]; then
         kill -TERM "$H_DNS_PID" 2>/dev/null
         wait "$H_DNS_PID" 2>/dev/null
         H_DNS_PID=
     fi
+    return 0
+}
+
+# harness_all_gone PID...: true when none of the PIDs exists any more. The
+# orphans of runsvdir are our children here (PID 1 of the namespace), so
+# the `sleep` of harness_wait reaps them.
+harness_all_gone() {
+    for pid in "$@"; do
+        kill -0 "$pid" 2>/dev/null && return 1
+    done
     return 0
 }
 
