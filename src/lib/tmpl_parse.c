@@ -13,6 +13,7 @@
 #include <ctype.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +31,7 @@ typedef struct parser {
     int depth;
     size_t *nl; /* offsets of newlines, for positions */
     size_t nnl;
+    size_t nl_hint; /* newlines before the last position asked for */
     /* heredoc bodies: reaching the newline skip_from[i] continues at
      * skip_to[i] (kept for good, as the parser may back up over them) */
     size_t *skip_from, *skip_to;
@@ -48,13 +50,33 @@ typedef struct tarena {
     max_align_t data[];
 } tarena;
 
+#define ARENA_CHUNK 8192
+
+/* The chunk of the last tree freed, for the next parse: blocks are parsed
+ * one after another, and a fresh chunk (too big for malloc's fast paths)
+ * for every block cost more than anything else in allocating the tree.
+ * Not under ASan, which must see every tree's memory die with it. */
+#if defined(__SANITIZE_ADDRESS__)
+#define ARENA_KEEP_SPARE 0
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define ARENA_KEEP_SPARE 0
+#endif
+#endif
+#ifndef ARENA_KEEP_SPARE
+#define ARENA_KEEP_SPARE 1
+#endif
+static _Atomic(tarena *) spare_chunk;
+
 static void *arena_alloc(parser *p, size_t n)
 {
     n = (n + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
     tarena *a = *p->arena;
     if (!a || a->used + n > a->cap) {
-        size_t cap = n > 8192 ? n : 8192;
-        tarena *b = esm_xmalloc(sizeof(*b) + cap);
+        size_t cap = n > ARENA_CHUNK ? n : ARENA_CHUNK;
+        tarena *b = cap == ARENA_CHUNK ? atomic_exchange(&spare_chunk, NULL) : NULL;
+        if (b == NULL)
+            b = esm_xmalloc(sizeof(*b) + cap);
         b->next = a;
         b->used = 0;
         b->cap = cap;
@@ -76,8 +98,10 @@ static char *pstrndup(parser *p, const char *s, size_t n)
 static void arena_free(tarena *a)
 {
     while (a) {
-        tarena *next = a->next;
-        free(a);
+        tarena *next = a->next, *none = NULL;
+        if (!ARENA_KEEP_SPARE || a->cap != ARENA_CHUNK ||
+            !atomic_compare_exchange_strong(&spare_chunk, &none, a))
+            free(a);
         a = next;
     }
 }
@@ -97,16 +121,27 @@ static tnode *parse_interp(parser *p, const char *s, size_t len, int regex, size
 
 /* ---- positions and errors ---- */
 
-static void position(const parser *p, size_t pos, int *line, int *col)
+/* Nodes are mostly created in source order: the count of newlines before
+ * pos is found by walking on from the last answer, by bisection when pos
+ * lies before it. */
+static void position(parser *p, size_t pos, int *line, int *col)
 {
-    size_t lo = 0, hi = p->nnl;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (p->nl[mid] < pos)
-            lo = mid + 1;
-        else
-            hi = mid;
+    size_t lo = p->nl_hint <= p->nnl ? p->nl_hint : 0;
+    if (lo > 0 && p->nl[lo - 1] >= pos) {
+        size_t hi = lo;
+        lo = 0;
+        while (lo < hi) {
+            size_t mid = (lo + hi) / 2;
+            if (p->nl[mid] < pos)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+    } else {
+        while (lo < p->nnl && p->nl[lo] < pos)
+            lo++;
     }
+    p->nl_hint = lo;
     *line = p->line0 + (int)lo;
     if (lo == 0)
         *col = p->col0 + (int)pos;
@@ -210,14 +245,15 @@ static char peekc(const parser *p, size_t off)
     return p->pos + off < p->len ? p->s[p->pos + off] : '\0';
 }
 
+/* ASCII, as isalpha/isalnum in the C locale the tools run in */
 static int is_ident_start(char c)
 {
-    return isalpha((unsigned char)c) || c == '_';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
 }
 
 static int is_ident_char(char c)
 {
-    return isalnum((unsigned char)c) || c == '_';
+    return is_ident_start(c) || (c >= '0' && c <= '9');
 }
 
 /* Skips blanks, comments and heredoc bodies. */
@@ -271,37 +307,33 @@ static void ws_scan(parser *p)
     }
 }
 
-/* Whether the source continues with the operator op (after blanks),
- * without consuming it. */
-static inline int looking_at(parser *p, const char *op)
+/* Whether the source continues with the operator op of n bytes (after
+ * blanks), without consuming it. The parser asks this constantly: the
+ * macros below pass the length of a literal as a constant. */
+static inline int looking_at_n(parser *p, const char *op, size_t n)
 {
     ws(p);
-    /* the parser asks this constantly: reject on the first byte */
     const char *at = p->s + p->pos;
-    size_t left = p->len - p->pos;
-    size_t i = 0;
-    for (; op[i]; i++)
-        if (i >= left || at[i] != op[i])
-            return 0;
-    return 1;
+    return p->len - p->pos >= n && at[0] == op[0] && memcmp(at + 1, op + 1, n - 1) == 0;
 }
+#define looking_at(p, op) looking_at_n((p), (op), strlen(op))
 
-static int accept(parser *p, const char *op)
+static int accept_n(parser *p, const char *op, size_t n)
 {
-    if (!looking_at(p, op))
+    if (!looking_at_n(p, op, n))
         return 0;
-    p->pos += strlen(op);
+    p->pos += n;
     return 1;
 }
+#define accept(p, op) accept_n((p), (op), strlen(op))
 
 /* Accepts a word operator (and, eq, x...) only when not part of a longer
  * identifier. */
-static int accept_word(parser *p, const char *w)
+static int accept_word_n(parser *p, const char *w, size_t n)
 {
     ws(p);
     if (p->pos >= p->len || p->s[p->pos] != w[0])
         return 0;
-    size_t n = strlen(w);
     if (p->pos + n <= p->len && memcmp(p->s + p->pos, w, n) == 0 &&
         !(p->pos + n < p->len && is_ident_char(p->s[p->pos + n]))) {
         p->pos += n;
@@ -309,6 +341,7 @@ static int accept_word(parser *p, const char *w)
     }
     return 0;
 }
+#define accept_word(p, w) accept_word_n((p), (w), strlen(w))
 
 static int looking_at_word(parser *p, const char *w)
 {
@@ -700,6 +733,7 @@ static tnode *interp_var(parser *p, const char *s, size_t len, size_t at)
     sub.interp = 1;
     sub.nl = NULL;
     sub.nnl = 0;
+    sub.nl_hint = 0;
     sub.skip_from = sub.skip_to = NULL;
     sub.nskip = 0;
     sub.ws_from = sub.ws_to = (size_t)-1;
@@ -3036,18 +3070,16 @@ tnode *tmpl_parse(const char *code, size_t len, const char *filename, int line, 
     p.ws_from = p.ws_to = (size_t)-1;
     tarena *arena = NULL;
     p.arena = &arena;
-    size_t cap = 0;
-    for (size_t i = 0; i < len; i++) {
-        if (code[i] == '\n') {
-            if (p.nnl == cap) {
-                cap = cap ? cap * 2 : 16;
-                p.nl = esm_xrealloc(p.nl, cap * sizeof(size_t));
-            }
-            p.nl[p.nnl++] = i;
-        }
-    }
+    size_t nl_small[64];
+    for (const char *c = code; (c = memchr(c, '\n', len - (size_t)(c - code))) != NULL; c++)
+        p.nnl++;
+    p.nl = p.nnl <= 64 ? nl_small : esm_xmalloc(p.nnl * sizeof(size_t));
+    size_t k = 0;
+    for (const char *c = code; (c = memchr(c, '\n', len - (size_t)(c - code))) != NULL; c++)
+        p.nl[k++] = (size_t)(c - code);
     tnode *root = parse_stmts(&p, 0);
-    free(p.nl);
+    if (p.nl != nl_small)
+        free(p.nl);
     free(p.skip_from);
     free(p.skip_to);
     if (p.failed || !root) {
