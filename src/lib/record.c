@@ -139,6 +139,29 @@ static void set_prop_n(esm_record *rec, const char *prop, const char *value, siz
     rec->count++;
 }
 
+/* set_prop_n for the decoder, taking name and value (malloc'd): a record
+ * read for a template is decoded once and dropped, so copying each field
+ * twice was most of the work of reading it. */
+static void set_prop_owned(esm_record *rec, char *name, char *value)
+{
+    int found;
+    size_t i = find_prop(rec, name, &found);
+    if (found) {
+        free(name);
+        free(rec->props[i].value);
+        rec->props[i].value = value;
+        return;
+    }
+    if (rec->count == rec->cap) {
+        rec->cap = rec->cap ? rec->cap * 2 : 8;
+        rec->props = esm_xrealloc(rec->props, rec->cap * sizeof *rec->props);
+    }
+    memmove(&rec->props[i + 1], &rec->props[i], (rec->count - i) * sizeof *rec->props);
+    rec->props[i].name = name;
+    rec->props[i].value = value;
+    rec->count++;
+}
+
 void esm_record_set(esm_record *rec, const char *prop, const char *value)
 {
     set_prop_n(rec, prop, value, strlen(value));
@@ -207,9 +230,8 @@ esm_record *esm_record_decode(const char *raw, size_t len)
         end = nul;
     const char *p = raw;
     const char *fe = field_end(p, end);
-    char *type = unescape_field(p, (size_t)(fe - p));
-    esm_record *rec = esm_record_new(type);
-    free(type);
+    esm_record *rec = esm_xcalloc(1, sizeof *rec);
+    rec->type = unescape_field(p, (size_t)(fe - p));
     p = fe;
     while (p < end) {
         const char *name_start = p + 1;
@@ -225,9 +247,7 @@ esm_record *esm_record_decode(const char *raw, size_t len)
             value = esm_xstrdup("");
             p = name_end;
         }
-        set_prop_n(rec, name, value, strlen(value));
-        free(name);
-        free(value);
+        set_prop_owned(rec, name, value);
     }
     rec->raw_len = (size_t)(end - raw);
     rec->raw = esm_xstrndup(raw, rec->raw_len);

@@ -608,6 +608,11 @@ static uint64_t hash_bytes(const char *s, size_t n)
     return h;
 }
 
+/* Up to this many entries a hash has no index: a record's hash has a
+ * handful of props, and scanning them costs less than hashing the key
+ * (and allocating the index). */
+#define THV_LINEAR 8
+
 static void thv_reindex(thv *hv)
 {
     /* compact away deleted entries, then rebuild the index */
@@ -619,10 +624,14 @@ static void thv_reindex(thv *hv)
             free(hv->ents[i].key);
     }
     hv->n = w;
+    free(hv->idx);
+    hv->idx = NULL;
+    hv->idx_cap = 0;
+    if (hv->n <= THV_LINEAR)
+        return;
     size_t cap = 16;
     while (cap < hv->n * 2 + 2)
         cap *= 2;
-    free(hv->idx);
     hv->idx = esm_xmalloc(cap * sizeof(size_t));
     hv->idx_cap = cap;
     for (size_t i = 0; i < cap; i++)
@@ -650,14 +659,22 @@ static size_t thv_slot(const thv *hv, const char *key, size_t klen)
     }
 }
 
+/* The entry of key (live or deleted), or SIZE_MAX. */
+static size_t thv_find(const thv *hv, const char *key, size_t klen)
+{
+    if (hv->idx_cap)
+        return hv->idx[thv_slot(hv, key, klen)];
+    for (size_t e = 0; e < hv->n; e++)
+        if (hv->ents[e].klen == klen && memcmp(hv->ents[e].key, key, klen) == 0)
+            return e;
+    return SIZE_MAX;
+}
+
 tsv *thv_fetch(thv *hv, const char *key, size_t klen, int create)
 {
-    if (hv->idx_cap) {
-        size_t s = thv_slot(hv, key, klen);
-        size_t e = hv->idx[s];
-        if (e != SIZE_MAX && hv->ents[e].val)
-            return hv->ents[e].val;
-    }
+    size_t e = thv_find(hv, key, klen);
+    if (e != SIZE_MAX && hv->ents[e].val)
+        return hv->ents[e].val;
     if (!create)
         return NULL;
     tsv *sv = tsv_new();
@@ -667,54 +684,35 @@ tsv *thv_fetch(thv *hv, const char *key, size_t klen, int create)
 
 void thv_store(thv *hv, const char *key, size_t klen, tsv *sv)
 {
-    if (hv->idx_cap) {
-        size_t s = thv_slot(hv, key, klen);
-        size_t e = hv->idx[s];
-        if (e != SIZE_MAX) {
-            tsv *old = hv->ents[e].val;
-            if (old) {
-                hv->ents[e].val = sv;
-                tsv_dec(old);
-                return;
-            }
-            /* deleted: drop the tombstone so order is the new insertion */
-            hv->ents[e].klen = 0;
-            hv->ents[e].key[0] = '\0';
-            thv_reindex(hv);
+    size_t e = thv_find(hv, key, klen);
+    if (e != SIZE_MAX) {
+        tsv *old = hv->ents[e].val;
+        if (old) {
+            hv->ents[e].val = sv;
+            tsv_dec(old);
+            return;
         }
-    }
-    if ((hv->n + 1) * 2 > hv->idx_cap) {
-        if (hv->n == hv->cap) {
-            hv->cap = hv->cap ? hv->cap * 2 : 8;
-            hv->ents = esm_xrealloc(hv->ents, hv->cap * sizeof(*hv->ents));
-        }
-        hv->ents[hv->n].key = esm_xstrndup(key, klen);
-        hv->ents[hv->n].klen = klen;
-        hv->ents[hv->n].val = sv;
-        hv->n++;
-        hv->live++;
+        /* deleted: drop the tombstone so order is the new insertion */
         thv_reindex(hv);
-        return;
     }
     if (hv->n == hv->cap) {
         hv->cap = hv->cap ? hv->cap * 2 : 8;
         hv->ents = esm_xrealloc(hv->ents, hv->cap * sizeof(*hv->ents));
     }
-    size_t s = thv_slot(hv, key, klen);
     hv->ents[hv->n].key = esm_xstrndup(key, klen);
     hv->ents[hv->n].klen = klen;
     hv->ents[hv->n].val = sv;
-    hv->idx[s] = hv->n;
     hv->n++;
     hv->live++;
+    if (hv->idx_cap ? hv->n * 2 > hv->idx_cap : hv->n > THV_LINEAR)
+        thv_reindex(hv);
+    else if (hv->idx_cap)
+        hv->idx[thv_slot(hv, key, klen)] = hv->n - 1;
 }
 
 tsv *thv_delete(thv *hv, const char *key, size_t klen)
 {
-    if (!hv->idx_cap)
-        return NULL;
-    size_t s = thv_slot(hv, key, klen);
-    size_t e = hv->idx[s];
+    size_t e = thv_find(hv, key, klen);
     if (e == SIZE_MAX || !hv->ents[e].val)
         return NULL;
     tsv *old = hv->ents[e].val;
