@@ -96,7 +96,7 @@ void esm_buf_puts(esm_buf *b, const char *s)
     esm_buf_append(b, s, strlen(s));
 }
 
-void esm_buf_putc(esm_buf *b, char c)
+void esm_buf_putc_grow(esm_buf *b, char c)
 {
     esm_buf_append(b, &c, 1);
 }

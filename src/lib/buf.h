@@ -25,7 +25,17 @@ typedef struct esm_buf {
 
 void esm_buf_append(esm_buf *b, const void *bytes, size_t n);
 void esm_buf_puts(esm_buf *b, const char *s);
-void esm_buf_putc(esm_buf *b, char c);
+void esm_buf_putc_grow(esm_buf *b, char c);
+/* Inline: the template parser appends string literals byte by byte. */
+static inline void esm_buf_putc(esm_buf *b, char c)
+{
+    if (b->len + 1 < b->cap) {
+        b->data[b->len++] = c;
+        b->data[b->len] = '\0';
+    } else {
+        esm_buf_putc_grow(b, c);
+    }
+}
 void esm_buf_printf(esm_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Empties the buffer but keeps its memory for reuse. */
 void esm_buf_reset(esm_buf *b);

@@ -59,66 +59,62 @@ static void split_abort(splitter *sp)
     free(sp->text);
 }
 
+/* The bytes that end a run of ordinary text. */
+static const unsigned char run_end[256] = {['\\'] = 1, ['{'] = 1, ['}'] = 1, ['\n'] = 1};
+
 int tmpl_split(const char *src, size_t len, const char *filename, tmpl_piece **pieces_out,
                esm_err *err)
 {
     splitter sp = {NULL, 0, 0, esm_xmalloc(len + 1), 0, 0};
-    int depth = 0, line = 1, col = 1;
+    int depth = 0, line = 1;
+    size_t line_start = 0; /* the column of src[i] is i - line_start + 1 */
     int prog_line = 0, prog_col = 0;
     size_t i = 0;
     while (i < len) {
         char c = src[i];
-        if (c != '\\' && c != '{' && c != '}') {
-            /* a run of ordinary bytes (newlines counted) in one copy */
-            size_t j = i;
-            do {
-                if (src[j] == '\n') {
-                    line++;
-                    col = 1;
-                } else {
-                    col++;
-                }
+        if (!run_end[(unsigned char)c]) {
+            /* a run of ordinary bytes in one copy */
+            size_t j = i + 1;
+            while (j < len && !run_end[(unsigned char)src[j]])
                 j++;
-            } while (j < len && src[j] != '\\' && src[j] != '{' && src[j] != '}');
             memcpy(sp.text + sp.used, src + i, j - i);
             sp.used += j - i;
             i = j;
+        } else if (c == '\n') {
+            sp.text[sp.used++] = c;
+            line++;
+            line_start = ++i;
         } else if (double_backslash_before_brace(src, len, i)) {
             sp.text[sp.used++] = '\\';
             i += 2;
-            col += 2;
         } else if (c == '\\' && i + 1 < len && (src[i + 1] == '{' || src[i + 1] == '}')) {
             sp.text[sp.used++] = src[i + 1];
             i += 2;
-            col += 2;
         } else if (c == '\\') {
             sp.text[sp.used++] = c;
             i++;
-            col++;
         } else if (c == '{') {
             if (depth == 0) {
                 piece_push(&sp, 0, line, 0);
                 prog_line = line;
-                prog_col = col + 1;
+                prog_col = (int)(i - line_start) + 2;
             } else {
                 sp.text[sp.used++] = c;
             }
             depth++;
             i++;
-            col++;
         } else {
             depth--;
             if (depth < 0) {
                 split_abort(&sp);
                 return esm_err_set(err, ESM_E_INVALID, "%s:%d:%d: unmatched close brace", filename,
-                                   line, col);
+                                   line, (int)(i - line_start) + 1);
             }
             if (depth == 0)
                 piece_push(&sp, 1, prog_line, prog_col);
             else
                 sp.text[sp.used++] = c;
             i++;
-            col++;
         }
     }
     if (depth > 0) {
