@@ -337,13 +337,18 @@ sub crash_expand {
         $saw_new++ if $now eq $new;
         $old = $now;
     }
+    my @temps = glob "$root/etc/.crash-test.conf.*";
     ($status, undef, $err) = run_capture($root, @cmd);
     push @failures, "$cmd[0] after the last kill failed: $err" if $status != 0;
-    my @temps = glob "$root/etc/.crash-test.conf.*";
+    my @after = glob "$root/etc/.crash-test.conf.*";
     print "# $rounds rounds, $killed killed while running; target after a kill: "
         . "old $saw_old times, new $saw_new times; " . scalar(@temps)
-        . " temporary files left by killed expansions\n";
+        . " temporary files left by killed expansions before the last run, "
+        . scalar(@after) . " after it\n";
     report($rounds, $killed, $saw_old, $saw_new);
+    # Each expansion removes what killed ones left beside its target.
+    print((@after ? "not ok" : "ok")
+        . " - $mode: no temporary file left once an expansion ran after the kills\n");
 }
 
 sub write_file {

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -508,12 +509,24 @@ static int target_read(struct target *t, esm_err *err)
     return rc;
 }
 
-/* A name nobody can guess in advance: "." base ".esmith-" 16 random
- * characters. The base is shortened so the name fits NAME_MAX. */
+#define TEMP_RANDOM 16
+static const char temp_alphabet[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+
+/* "." base ".esmith-": what every temporary file of this target starts
+ * with. The base is shortened so the whole name fits NAME_MAX. */
+static char *temp_prefix(const char *base)
+{
+    int keep = (int)strlen(base);
+    if (keep > NAME_MAX - 40)
+        keep = NAME_MAX - 40;
+    return esm_xasprintf(".%.*s.esmith-", keep, base);
+}
+
+/* A name nobody can guess in advance: the prefix and TEMP_RANDOM random
+ * characters. */
 static char *temp_name(const char *base, esm_err *err)
 {
-    static const char alphabet[] = "abcdefghijklmnopqrstuvwxyz0123456789";
-    unsigned char rnd[16];
+    unsigned char rnd[TEMP_RANDOM];
     size_t got = 0;
     while (got < sizeof rnd) {
         ssize_t n = getrandom(rnd + got, sizeof rnd - got, 0);
@@ -527,12 +540,57 @@ static char *temp_name(const char *base, esm_err *err)
     }
     char suffix[sizeof rnd + 1];
     for (size_t i = 0; i < sizeof rnd; i++)
-        suffix[i] = alphabet[rnd[i] % (sizeof alphabet - 1)];
+        suffix[i] = temp_alphabet[rnd[i] % (sizeof temp_alphabet - 1)];
     suffix[sizeof rnd] = '\0';
-    int keep = (int)strlen(base);
-    if (keep > NAME_MAX - 40)
-        keep = NAME_MAX - 40;
-    return esm_xasprintf(".%.*s.esmith-%s", keep, base, suffix);
+    char *prefix = temp_prefix(base);
+    char *name = esm_xasprintf("%s%s", prefix, suffix);
+    free(prefix);
+    return name;
+}
+
+/* Whether name is one of our temporary files for this target. */
+static int is_temp_of(const char *name, const char *prefix, size_t prefix_len)
+{
+    if (strncmp(name, prefix, prefix_len) != 0 || strlen(name + prefix_len) != TEMP_RANDOM)
+        return 0;
+    return strspn(name + prefix_len, temp_alphabet) == TEMP_RANDOM;
+}
+
+/* An expansion killed (SIGKILL, power cut) between creating its temporary
+ * file and the rename leaves the file behind, and every such crash would
+ * add one in /etc. A live expansion holds an flock on its temporary file
+ * from creation to rename (see target_replace), so one we can lock belongs
+ * to a process that is gone: remove it, after checking that the name still
+ * names the file we locked. Best effort: nothing here fails the expansion. */
+static void remove_stale_temps(const struct target *t)
+{
+    int fd = openat(t->dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    DIR *dir = fd < 0 ? NULL : fdopendir(fd);
+    if (dir == NULL) {
+        if (fd >= 0)
+            close(fd);
+        return;
+    }
+    char *prefix = temp_prefix(t->base);
+    size_t prefix_len = strlen(prefix);
+    struct dirent *de;
+    while ((de = readdir(dir)) != NULL) {
+        struct stat held, named;
+        if (!is_temp_of(de->d_name, prefix, prefix_len) ||
+            fstatat(t->dirfd, de->d_name, &named, AT_SYMLINK_NOFOLLOW) < 0 ||
+            !S_ISREG(named.st_mode))
+            continue;
+        int tfd = openat(t->dirfd, de->d_name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+        if (tfd < 0)
+            continue;
+        if (fstat(tfd, &held) == 0 && S_ISREG(held.st_mode) && flock(tfd, LOCK_EX | LOCK_NB) == 0 &&
+            fstatat(t->dirfd, de->d_name, &named, AT_SYMLINK_NOFOLLOW) == 0 &&
+            named.st_dev == held.st_dev && named.st_ino == held.st_ino)
+            unlinkat(t->dirfd, de->d_name, 0);
+        close(tfd);
+    }
+    free(prefix);
+    closedir(dir);
 }
 
 static int write_all(int fd, const char *data, size_t len)
@@ -569,6 +627,16 @@ static int target_replace(struct target *t, const esm_buf *text, uid_t uid, gid_
             free(tmp);
             return -1;
         }
+        /* Held until the rename: marks the file as in use for
+         * remove_stale_temps() of another expansion, which may have removed
+         * it in the moment before the lock: then take a new one. */
+        struct stat held, named;
+        if (fd >= 0 && (flock(fd, LOCK_EX) < 0 || fstat(fd, &held) < 0 ||
+                        fstatat(t->dirfd, tmp, &named, AT_SYMLINK_NOFOLLOW) < 0 ||
+                        named.st_dev != held.st_dev || named.st_ino != held.st_ino)) {
+            close(fd);
+            fd = -1;
+        }
     }
     if (fd < 0) {
         esm_err_set(err, ESM_E_FAIL, "cannot create a temporary file beside %s", t->shown);
@@ -588,18 +656,17 @@ static int target_replace(struct target *t, const esm_buf *text, uid_t uid, gid_
     else if (fsync(fd) < 0)
         step = "cannot sync";
     int saved = errno;
-    if (close(fd) < 0 && step == NULL) {
-        step = "cannot close";
-        saved = errno;
-    }
+    /* Renamed while still open: the lock must cover the rename. The data is
+     * synced, so a close error afterwards cannot lose any of it. */
     if (step == NULL && renameat(t->dirfd, tmp, t->dirfd, t->base) < 0) {
         step = "cannot rename the temporary file over";
         saved = errno;
     }
-    if (step != NULL) {
+    if (step != NULL)
         unlinkat(t->dirfd, tmp, 0);
+    close(fd);
+    if (step != NULL)
         esm_err_sys(err, saved, "%s %s", step, t->shown);
-    }
     free(tmp);
     return step ? -1 : 0;
 }
@@ -736,8 +803,10 @@ int esm_expand(const char *path, const struct esm_expand_opts *opts, esm_db *con
     if (t.exists && t.old.len == text.len &&
         memcmp(esm_buf_str(&t.old), esm_buf_str(&text), text.len) == 0) {
         rc = ESM_EXPAND_UNCHANGED;
-        if (!opts->dry_run)
+        if (!opts->dry_run) {
             remove_rpm_leftovers(&t);
+            remove_stale_temps(&t);
+        }
         goto out;
     }
     rc = ESM_EXPAND_CHANGED;
@@ -748,6 +817,7 @@ int esm_expand(const char *path, const struct esm_expand_opts *opts, esm_db *con
         goto out;
     }
     remove_rpm_leftovers(&t);
+    remove_stale_temps(&t);
 out:
     if (env != NULL && env != env_or_NULL)
         esm_tmpl_env_free(env);

@@ -67,3 +67,34 @@ check "group-writable fragment: expands" expand-template /etc/gw
 check_eq "group-writable fragment: warned" \
     "WARNING: template fragment /etc/e-smith/templates/etc/gw/10 is writable by group or others" \
     "$(cat "$T_TMP/err")"
+
+# Temporary files of killed expansions (".NAME.esmith-" and 16 random
+# characters) are removed by the next expansion of NAME; one that a live
+# expansion holds (its flock) stays, and so does anything else.
+frag templates /etc/tmps 10 "v1$NL"
+check "temporary files: first expansion" expand-template /etc/tmps
+stale="$ROOT/etc/.tmps.esmith-0123456789abcdef"
+held="$ROOT/etc/.tmps.esmith-heldheldheldheld"
+other="$ROOT/etc/.tmps.esmith-short"
+printf 'half' >"$stale"
+printf 'live' >"$held"
+printf 'x' >"$other"
+ln -s "$victim" "$ROOT/etc/.tmps.esmith-linklinklinklink"
+# One process holds the lock, so killing it by PID frees the lock.
+perl -MFcntl=:flock -e 'open my $f, "<", $ARGV[0] or die; flock $f, LOCK_EX or die; sleep 30' "$held" &
+holder=$!
+# Wait until the lock is there.
+tries=50
+while flock -n "$held" true && [ $tries -gt 0 ]; do sleep 0.1; tries=$((tries - 1)); done
+frag templates /etc/tmps 10 "v2$NL"
+check "temporary files: expansion with leftovers beside the target" expand-template /etc/tmps
+check_eq "temporary files: target rendered" "v2" "$(tail -n1 "$ROOT/etc/tmps")"
+check_fails "temporary files: a dead expansion's file removed" test -e "$stale"
+check "temporary files: a live expansion's (locked) file kept" test -e "$held"
+check "temporary files: a name not ours kept" test -e "$other"
+check "temporary files: a link with our name not followed, kept" test -L "$ROOT/etc/.tmps.esmith-linklinklinklink"
+check "temporary files: victim untouched" victim_ok
+kill "$holder" 2>/dev/null
+wait "$holder" 2>/dev/null
+check "temporary files: an unchanged expansion removes them too" expand-template /etc/tmps
+check_fails "temporary files: the no longer locked one removed" test -e "$held"
