@@ -427,6 +427,8 @@ static int local_access(esm_tmpl_env *env, tnode *n, esm_db *networks, const cha
         }
         tlist_free(&nets);
     } else if (strcmp(access, "localhost") != 0 && env->warn_fn) {
+        /* as Perl's carp words it: located at the caller, and (unlike
+         * warn) never naming the last handle read */
         char *msg = esm_xasprintf("local_access_spec: unknown access value %s at %s line %d.\n",
                                   access, env->filename, n->line);
         env->warn_fn(env->warn_ctx, env->filename, msg);

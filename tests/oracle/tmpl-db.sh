@@ -44,8 +44,9 @@ same "explicit name wins" '{ esmith::ConfigDB->open_ro("configuration")->get_val
     "server"
 unset ESMITH_CONFIG_DB ESMITH_ACCOUNT_DB
 
-# an unknown access level warns (located at the fragment's line) in both
-# engines and leaves localhost only
+# an unknown access level warns (located at the fragment's line, as carp
+# does: without the last handle read) in both engines and leaves localhost
+# only
 warned() {
     both "$1" "$2"
     check_eq "$1: Text::Template" "0 $3" "$want_rc $(cat "$T_TMP/want")"
@@ -60,6 +61,10 @@ warned "unknown access" '{ scalar esmith::NetworksDB->open_ro->local_access_spec
 warned "unknown access in hosts_allow_spec" '
 { $DB->hosts_allow_spec("ntpd") }' "
 ntpd: 127.0.0.1" "local_access_spec: unknown access value anywhere" 2
+warned "unknown access after a read" '{ my $n = esmith::NetworksDB->open_ro;
+  open(SHELLS, "/etc/shells") or die; my $first = <SHELLS>;
+  scalar $n->local_access_spec("world") }' \
+    "127.0.0.1" "local_access_spec: unknown access value world" 3
 same "known levels do not warn" '{ join ",", map { scalar esmith::NetworksDB->open_ro->local_access_spec($_) } qw(localhost public) }' \
     "127.0.0.1,ALL"
 check_eq "known levels do not warn: stderr" "" "$(cat "$T_TMP/got.err")"
