@@ -55,6 +55,8 @@ void esm_tmpl_env_free(esm_tmpl_env *env)
     free(env->ovec);
     free(env->perl_error);
     free(env);
+    tmpl_val_release();
+    tmpl_parse_release();
 }
 
 void esm_tmpl_env_set_scalar(esm_tmpl_env *env, const char *name, const char *value)

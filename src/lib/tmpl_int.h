@@ -99,6 +99,9 @@ tsv *tsv_new_ref(int rk, void *ref); /* takes the reference */
 tsv *tsv_copy(const tsv *src);
 tsv *tsv_inc(tsv *sv);
 void tsv_dec(tsv *sv);
+/* Frees the scalars kept for reuse (see tmpl_val.c); the environment
+ * calls it when it goes. */
+void tmpl_val_release(void);
 void tsv_set(tsv *dst, const tsv *src); /* copies the value */
 void tsv_set_undef(tsv *sv);
 void tsv_set_str(tsv *sv, const char *s, size_t len);
@@ -307,6 +310,9 @@ typedef struct tmpl_parser_result {
 tnode *tmpl_parse(const char *code, size_t len, const char *filename, int line, int col,
                   esm_err *err);
 void tnode_free(tnode *n);
+/* Frees the memory kept for the next parse (see tmpl_parse.c); the
+ * environment calls it when it goes. */
+void tmpl_parse_release(void);
 
 /* ---- evaluation ---- */
 

@@ -68,6 +68,11 @@ typedef struct tarena {
 #endif
 static _Atomic(tarena *) spare_chunk;
 
+void tmpl_parse_release(void)
+{
+    free(atomic_exchange(&spare_chunk, NULL));
+}
+
 static void *arena_alloc(parser *p, size_t n)
 {
     n = (n + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
