@@ -170,12 +170,12 @@ static int merge_directory(struct fragment_list *list, const char *dir_path, esm
     while ((de = readdir(dir)) != NULL) {
         if (skipped_name(de->d_name))
             continue;
-        char *path = esm_xasprintf("%s/%s", dir_path, de->d_name);
+        /* a plain file needs no stat; a link counts by what it leads to */
         struct stat st;
-        if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
-            list_put(list, de->d_name, path);
-        else
-            free(path);
+        if (de->d_type == DT_REG ||
+            (de->d_type != DT_DIR && fstatat(dirfd(dir), de->d_name, &st, 0) == 0 &&
+             S_ISREG(st.st_mode)))
+            list_put(list, de->d_name, esm_xasprintf("%s/%s", dir_path, de->d_name));
     }
     closedir(dir);
     return 0;
@@ -226,7 +226,9 @@ static int collect_fragments(const char *template_path, const char *const *queue
 
 /* ---- reading ---- */
 
-/* Reads all of an open regular file. */
+/* Reads all of an open regular file. A read returning less than asked
+ * is the end of a regular file (POSIX), so a fragment takes one read
+ * call, not two. */
 static int read_all(int fd, const char *shown, esm_buf *out, esm_err *err)
 {
     char chunk[16384];
@@ -240,6 +242,8 @@ static int read_all(int fd, const char *shown, esm_buf *out, esm_err *err)
         if (n == 0)
             return 0;
         esm_buf_append(out, chunk, (size_t)n);
+        if ((size_t)n < sizeof chunk)
+            return 0;
     }
 }
 
