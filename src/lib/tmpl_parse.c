@@ -262,16 +262,18 @@ static int is_ident_char(char c)
 }
 
 /* Skips blanks, comments and heredoc bodies. */
-static void ws_slow(parser *p);
+static void ws_slow(parser *p) __attribute__((noinline));
+
+/* The bytes that start blanks or a comment. */
+static const unsigned char blank_start[256] = {
+    [' '] = 1, ['\n'] = 1, ['\t'] = 1, ['#'] = 1, ['\r'] = 1, ['\f'] = 1,
+};
 
 static inline void ws(parser *p)
 {
     /* called before every token test: most calls find a token at once */
-    if (p->pos < p->len) {
-        char c0 = p->s[p->pos];
-        if (c0 != ' ' && c0 != '\n' && c0 != '\t' && c0 != '#' && c0 != '\r' && c0 != '\f')
-            return;
-    }
+    if (p->pos < p->len && !blank_start[(unsigned char)p->s[p->pos]])
+        return;
     ws_slow(p);
 }
 
@@ -323,7 +325,8 @@ static inline int looking_at_n(parser *p, const char *op, size_t n)
 }
 #define looking_at(p, op) looking_at_n((p), (op), strlen(op))
 
-static int accept_n(parser *p, const char *op, size_t n)
+/* Inline, so that the usual answer (the next byte differs) costs no call. */
+static inline int accept_n(parser *p, const char *op, size_t n)
 {
     if (!looking_at_n(p, op, n))
         return 0;
@@ -334,7 +337,7 @@ static int accept_n(parser *p, const char *op, size_t n)
 
 /* Accepts a word operator (and, eq, x...) only when not part of a longer
  * identifier. */
-static int accept_word_n(parser *p, const char *w, size_t n)
+static inline int accept_word_n(parser *p, const char *w, size_t n)
 {
     ws(p);
     if (p->pos >= p->len || p->s[p->pos] != w[0])
