@@ -412,11 +412,15 @@ thv *tmpl_hash_of(esm_tmpl_env *env, tnode *n, int create)
 }
 
 /* Hash key of a subscript node as a malloc'd string. */
-static char *key_of(esm_tmpl_env *env, tnode *k, size_t *klen)
+/* The key of a subscript, without a copy: a constant key is the tree's
+ * own string; otherwise the caller keeps *hold (to drop after use) and
+ * buf (64 bytes, for a number's digits) alive while it uses the key. */
+static const char *key_of(esm_tmpl_env *env, tnode *k, size_t *klen, char *buf, tsv **hold)
 {
+    *hold = NULL;
     if (k->kind == N_STR) {
         *klen = k->slen;
-        return esm_xstrndup(k->str, k->slen);
+        return k->str;
     }
     tsv *sv;
     if (k->kind == N_LIST && k->nkids > 1)
@@ -424,11 +428,13 @@ static char *key_of(esm_tmpl_env *env, tnode *k, size_t *klen)
     sv = tmpl_eval_scalar(env, k);
     if (!sv)
         return NULL;
-    char buf[64];
     const char *s = tmpl_strval(env, k, sv, buf, klen);
-    char *r = s ? esm_xstrndup(s, *klen) : NULL;
-    tsv_dec(sv);
-    return r;
+    if (!s) {
+        tsv_dec(sv);
+        return NULL;
+    }
+    *hold = sv;
+    return s;
 }
 
 static int index_of(esm_tmpl_env *env, tnode *k, int64_t *out)
@@ -499,13 +505,15 @@ tsv *tmpl_lvalue(esm_tmpl_env *env, tnode *n)
             return NULL;
         hv->rc++;
         size_t kl;
-        char *k = key_of(env, n->kids[1], &kl);
+        char kbuf[64];
+        tsv *hold;
+        const char *k = key_of(env, n->kids[1], &kl, kbuf, &hold);
         if (!k) {
             thv_dec(hv);
             return NULL;
         }
         tsv *sv = tsv_inc(thv_fetch(hv, k, kl, 1));
-        free(k);
+        tsv_dec(hold);
         thv_dec(hv);
         return sv;
     }
@@ -1646,13 +1654,15 @@ static tsv *elem_rvalue(esm_tmpl_env *env, tnode *n)
         return env->unwind ? NULL : tsv_new();
     hv->rc++;
     size_t kl;
-    char *k = key_of(env, n->kids[1], &kl);
+    char kbuf[64];
+    tsv *hold;
+    const char *k = key_of(env, n->kids[1], &kl, kbuf, &hold);
     if (!k) {
         thv_dec(hv);
         return NULL;
     }
     tsv *sv = thv_fetch(hv, k, kl, 0);
-    free(k);
+    tsv_dec(hold);
     tsv *r = sv ? tsv_inc(sv) : tsv_new();
     thv_dec(hv);
     return r;
