@@ -73,20 +73,27 @@ void tmpl_parse_release(void)
     free(atomic_exchange(&spare_chunk, NULL));
 }
 
-static void *arena_alloc(parser *p, size_t n)
+/* Starts a chunk of at least n bytes. */
+static __attribute__((noinline)) tarena *arena_grow(parser *p, size_t n)
+{
+    size_t cap = n > ARENA_CHUNK ? n : ARENA_CHUNK;
+    tarena *b = cap == ARENA_CHUNK ? atomic_exchange(&spare_chunk, NULL) : NULL;
+    if (b == NULL)
+        b = esm_xmalloc(sizeof(*b) + cap);
+    b->next = *p->arena;
+    b->used = 0;
+    b->cap = cap;
+    *p->arena = b;
+    return b;
+}
+
+/* Inline: a block's tree is a few hundred of these. */
+static inline void *arena_alloc(parser *p, size_t n)
 {
     n = (n + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
     tarena *a = *p->arena;
-    if (!a || a->used + n > a->cap) {
-        size_t cap = n > ARENA_CHUNK ? n : ARENA_CHUNK;
-        tarena *b = cap == ARENA_CHUNK ? atomic_exchange(&spare_chunk, NULL) : NULL;
-        if (b == NULL)
-            b = esm_xmalloc(sizeof(*b) + cap);
-        b->next = a;
-        b->used = 0;
-        b->cap = cap;
-        *p->arena = a = b;
-    }
+    if (!a || a->used + n > a->cap)
+        a = arena_grow(p, n);
     void *r = (char *)a->data + a->used;
     a->used += n;
     return r;
@@ -1279,22 +1286,18 @@ static int term_follows(parser *p)
 }
 
 /* Variable name after a sigil: identifier, ${name}, or a special one.
- * Returns a malloc'd name or NULL when what follows is ${ expr }. */
+ * Returns the name (in the tree's arena) or NULL when what follows is
+ * ${ expr }. */
 static char *var_name(parser *p, char sigil, size_t at)
 {
     size_t n = ident_len(p, p->pos);
     if (n) {
-        char *name = esm_xstrndup(p->s + p->pos, n);
+        char *name = pstrndup(p, p->s + p->pos, n);
         p->pos += n;
-        if (strncmp(name, "main::", 6) == 0) {
-            char *s = esm_xstrdup(name + 6);
-            free(name);
-            return s;
-        }
-        if (strchr(name, ':')) {
-            free(name);
+        if (strncmp(name, "main::", 6) == 0)
+            return name + 6;
+        if (memchr(name, ':', n))
             return unsupported(p, at, "package-qualified variable");
-        }
         return name;
     }
     char c = peekc(p, 0);
@@ -1302,7 +1305,7 @@ static char *var_name(parser *p, char sigil, size_t at)
         size_t b = p->pos;
         while (isdigit((unsigned char)peekc(p, 0)))
             p->pos++;
-        return esm_xstrndup(p->s + b, p->pos - b);
+        return pstrndup(p, p->s + b, p->pos - b);
     }
     if (c == '{') {
         /* ${name} is the plain variable; ${ expr } a dereference */
@@ -1316,7 +1319,7 @@ static char *var_name(parser *p, char sigil, size_t at)
             ws(p);
             if (peekc(p, 0) == '}') {
                 p->pos++;
-                return esm_xstrndup(p->s + b, m);
+                return pstrndup(p, p->s + b, m);
             }
         }
         p->pos = save;
@@ -1325,7 +1328,7 @@ static char *var_name(parser *p, char sigil, size_t at)
     if (sigil == '$' &&
         (c == '&' || c == '"' || c == ',' || c == ';' || c == '/' || c == '\\' || c == '!')) {
         p->pos++;
-        return esm_xstrndup(&c, 1);
+        return pstrndup(p, &c, 1);
     }
     if (sigil == '$' && c == ':' && peekc(p, 1) == ':') {
         p->pos += 2;
@@ -1334,13 +1337,12 @@ static char *var_name(parser *p, char sigil, size_t at)
     return NULL;
 }
 
-/* Takes name (malloc'd) into the tree. */
+/* A variable node named name (a string of the tree's arena). */
 static tnode *var_node(parser *p, int kind, size_t at, char *name)
 {
     tnode *n = node_at(p, kind, at);
     n->slen = strlen(name);
-    n->str = pstrndup(p, name, n->slen);
-    free(name);
+    n->str = name;
     return n;
 }
 
@@ -1478,19 +1480,15 @@ static tnode *scalar_var(parser *p, size_t at)
     if (peekc(p, 0) == '[' && !(p->interp == 0 && 0)) {
         p->pos++;
         tnode *idx = index_expr(p);
-        if (!idx) {
-            free(name);
+        if (!idx)
             return NULL;
-        }
         return node2(p, N_ELEM, at, var_node(p, N_AVAR, at, name), idx);
     }
     if (peekc(p, 0) == '{') {
         p->pos++;
         tnode *k = hash_key(p);
-        if (!k) {
-            free(name);
+        if (!k)
             return NULL;
-        }
         return node2(p, N_HELEM, at, var_node(p, N_HVAR, at, name), k);
     }
     return var_node(p, N_SVAR, at, name);
@@ -1530,7 +1528,6 @@ static tnode *array_var(parser *p, size_t at)
         p->pos++;
         tnode *idx = index_expr(p);
         if (!idx) {
-            free(name);
             tnode_free(base);
             return NULL;
         }
@@ -1541,7 +1538,6 @@ static tnode *array_var(parser *p, size_t at)
         p->pos++;
         tnode *k = hash_key(p);
         if (!k) {
-            free(name);
             tnode_free(base);
             return NULL;
         }
@@ -1854,7 +1850,7 @@ static tnode *my_decl(parser *p, size_t at)
                             sigil == '$'   ? N_SVAR
                             : sigil == '@' ? N_AVAR
                                            : N_HVAR,
-                            vat, esm_xstrndup(p->s + p->pos, l));
+                            vat, pstrndup(p, p->s + p->pos, l));
         v->flags |= F_MYVAR;
         p->pos += l;
         add_kid(n, v);
@@ -1882,7 +1878,7 @@ static tnode *readline_op(parser *p, size_t at)
     const char *name = p->s + k + lexical;
     if (!lexical && l == 5 && memcmp(name, "STDIN", 5) == 0)
         return unsupported(p, at, "<STDIN> read");
-    tnode *h = lexical ? var_node(p, N_SVAR, k, esm_xstrndup(name, l)) : str_node(p, k, name, l);
+    tnode *h = lexical ? var_node(p, N_SVAR, k, pstrndup(p, name, l)) : str_node(p, k, name, l);
     if (!lexical)
         h->flags |= F_HANDLE;
     p->pos = end + 1;
@@ -2778,7 +2774,7 @@ static tnode *parse_foreach(parser *p, size_t at)
         size_t l = ident_len(p, p->pos);
         if (!l)
             return fail_at(p, vat, "syntax error: bad loop variable");
-        var = var_node(p, N_SVAR, vat, esm_xstrndup(p->s + p->pos, l));
+        var = var_node(p, N_SVAR, vat, pstrndup(p, p->s + p->pos, l));
         var->flags |= F_MYVAR;
         p->pos += l;
     } else if (peekc(p, 0) == '$') {
@@ -2786,7 +2782,7 @@ static tnode *parse_foreach(parser *p, size_t at)
         size_t l = ident_len(p, p->pos);
         if (!l)
             return fail_at(p, vat, "syntax error: bad loop variable");
-        var = var_node(p, N_SVAR, vat, esm_xstrndup(p->s + p->pos, l));
+        var = var_node(p, N_SVAR, vat, pstrndup(p, p->s + p->pos, l));
         p->pos += l;
     }
     if (!expect(p, "("))
