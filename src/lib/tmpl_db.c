@@ -15,6 +15,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <ctype.h>
 #include <string.h>
 
 #define PCRE2_CODE_UNIT_WIDTH 8
@@ -22,18 +23,20 @@
 
 static const char record_class[] = "esmith::DB::db::Record";
 
-/* Whether name can be a record key installed as a variable: special
- * variables ($_, $1, $&, $a/$b of sort are ordinary) never come from the
- * database. */
+/* Whether name can be a record key installed as a variable. Text::Template
+ * installs every key of the hash it is given, whatever its bytes, so keys
+ * such as `wg-quick@wg0` or `openvpn:1` are reached through symbolic
+ * references. Perl's special variables ($_, $1, $&, $!, ...) never come
+ * from the database, and a name with a package separator (`::` or `'`)
+ * would live in another package. */
 static int from_database(const char *name)
 {
-    if (!name[0] || (name[0] == '_' && !name[1]))
+    size_t len = strlen(name);
+    if (len == 0 || strspn(name, "0123456789") == len || strstr(name, "::") || strchr(name, '\''))
         return 0;
-    for (const char *c = name; *c; c++)
-        if (!(*c == '-' || *c == '_' || *c == '.' || (*c >= '0' && *c <= '9') ||
-              (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z')))
-            return 0;
-    return !(name[0] >= '0' && name[0] <= '9' && strspn(name, "0123456789") == strlen(name));
+    if (len == 1)
+        return name[0] == '_' ? 0 : (isalpha((unsigned char)name[0]) != 0);
+    return 1;
 }
 
 /* %key of a record as e-smith builds it: the props plus `type`, so a
