@@ -24,15 +24,19 @@
 #define DEFAULT_BEGIN "/etc/e-smith/templates-default/template-begin"
 
 /* One fragment to render: its name decides the order, path is the real
- * (rooted) file. */
+ * (rooted) file, dirfd the open directory it was listed in (-1: none), so
+ * that opening it is a lookup of name there rather than a walk of path. */
 struct fragment {
     char *name;
     char *path;
+    int dirfd;
 };
 
 struct fragment_list {
     struct fragment *items;
     size_t len, cap;
+    DIR *dirs[2]; /* the directories listed, open until the list goes */
+    size_t ndirs;
 };
 
 /* Everything one expansion needs to report and count. */
@@ -104,14 +108,24 @@ static void list_clear(struct fragment_list *list)
     list->len = 0;
 }
 
+static void list_free(struct fragment_list *list)
+{
+    list_clear(list);
+    free(list->items);
+    for (size_t i = 0; i < list->ndirs; i++)
+        closedir(list->dirs[i]);
+    list->ndirs = 0;
+}
+
 /* Adds name -> path, replacing an entry of the same name (a higher
  * priority source overrides a fragment). Takes ownership of path. */
-static void list_put(struct fragment_list *list, const char *name, char *path)
+static void list_put(struct fragment_list *list, const char *name, char *path, int dirfd)
 {
     for (size_t i = 0; i < list->len; i++) {
         if (strcmp(list->items[i].name, name) == 0) {
             free(list->items[i].path);
             list->items[i].path = path;
+            list->items[i].dirfd = dirfd;
             return;
         }
     }
@@ -119,7 +133,7 @@ static void list_put(struct fragment_list *list, const char *name, char *path)
         list->cap = list->cap ? list->cap * 2 : 32;
         list->items = esm_xrealloc(list->items, list->cap * sizeof *list->items);
     }
-    list->items[list->len++] = (struct fragment){esm_xstrdup(name), path};
+    list->items[list->len++] = (struct fragment){esm_xstrdup(name), path, dirfd};
 }
 
 static void list_remove(struct fragment_list *list, const char *name)
@@ -166,6 +180,7 @@ static int merge_directory(struct fragment_list *list, const char *dir_path, esm
     if (dir == NULL)
         return esm_err_sys(err, errno, "cannot read template directory %s",
                            esm_path_unroot(dir_path));
+    int keep = list->ndirs < sizeof list->dirs / sizeof *list->dirs;
     struct dirent *de;
     while ((de = readdir(dir)) != NULL) {
         if (skipped_name(de->d_name))
@@ -175,9 +190,13 @@ static int merge_directory(struct fragment_list *list, const char *dir_path, esm
         if (de->d_type == DT_REG ||
             (de->d_type != DT_DIR && fstatat(dirfd(dir), de->d_name, &st, 0) == 0 &&
              S_ISREG(st.st_mode)))
-            list_put(list, de->d_name, esm_xasprintf("%s/%s", dir_path, de->d_name));
+            list_put(list, de->d_name, esm_xasprintf("%s/%s", dir_path, de->d_name),
+                     keep ? dirfd(dir) : -1);
     }
-    closedir(dir);
+    if (keep)
+        list->dirs[list->ndirs++] = dir;
+    else
+        closedir(dir);
     return 0;
 }
 
@@ -200,7 +219,7 @@ static int collect_fragments(const char *template_path, const char *const *queue
         }
         if (S_ISREG(st.st_mode)) {
             list_clear(list);
-            list_put(list, whole_name, path);
+            list_put(list, whole_name, path, -1);
         } else if (S_ISDIR(st.st_mode)) {
             saw_dir = 1;
             list_remove(list, whole_name);
@@ -219,7 +238,7 @@ static int collect_fragments(const char *template_path, const char *const *queue
         if (strcmp(list->items[i].name, "template-begin") == 0)
             has_begin = 1;
     if (saw_dir && !has_begin)
-        list_put(list, "template-begin", esm_path_dup(DEFAULT_BEGIN));
+        list_put(list, "template-begin", esm_path_dup(DEFAULT_BEGIN), -1);
     qsort(list->items, list->len, sizeof *list->items, fragment_cmp);
     return 0;
 }
@@ -250,10 +269,11 @@ static int read_all(int fd, const char *shown, esm_buf *out, esm_err *err)
 /* Reads a fragment. Fragments may be symlinks (packages share fragments
  * that way), but must end at a regular file. *mode_out gets its mode so
  * the caller can warn about group/other-writable templates. */
-static int read_fragment(const char *path, esm_buf *out, mode_t *mode_out, esm_err *err)
+static int read_fragment(const struct fragment *f, esm_buf *out, mode_t *mode_out, esm_err *err)
 {
-    const char *shown = esm_path_unroot(path);
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    const char *shown = esm_path_unroot(f->path);
+    int flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK;
+    int fd = f->dirfd >= 0 ? openat(f->dirfd, f->name, flags) : open(f->path, flags);
     if (fd < 0) {
         if (errno == ENOENT && strcmp(shown, DEFAULT_BEGIN) == 0) {
             *mode_out = 0;
@@ -334,7 +354,7 @@ static long render_all(struct run *run, const struct fragment_list *list, esm_tm
         const char *shown = esm_path_unroot(list->items[i].path);
         mode_t mode = 0;
         esm_buf_reset(&src);
-        if (read_fragment(list->items[i].path, &src, &mode, err) < 0) {
+        if (read_fragment(&list->items[i], &src, &mode, err) < 0) {
             rc = -1;
             break;
         }
@@ -736,7 +756,7 @@ int esm_expand(const char *path, const struct esm_expand_opts *opts, esm_db *con
                                                  : path;
     int rc = -1;
     struct target t = {NULL, NULL, NULL, -1, 0, {0}, ESM_BUF_INIT};
-    struct fragment_list list = {NULL, 0, 0};
+    struct fragment_list list = {NULL, 0, 0, {NULL, NULL}, 0};
     esm_buf text = ESM_BUF_INIT;
     esm_tmpl_env *env = env_or_NULL;
     if (esm_expand_check_path(template_path, "TEMPLATE_PATH", err) < 0 ||
@@ -826,8 +846,7 @@ out:
     if (env != NULL && env != env_or_NULL)
         esm_tmpl_env_free(env);
     esm_buf_free(&text);
-    list_clear(&list);
-    free(list.items);
+    list_free(&list);
     target_free(&t);
     esm_meta_free(&meta);
     return rc;
