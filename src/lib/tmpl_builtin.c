@@ -11,6 +11,7 @@
 
 #include <ctype.h>
 #include <math.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -315,9 +316,19 @@ typedef struct tre {
     pcre2_code *code;
 } tre;
 
+/* Compiled patterns attached to trees, in all threads: tnode_free need
+ * not walk a tree for them while there is none. */
+static atomic_long live_regexes;
+
+int tmpl_regex_live(void)
+{
+    return atomic_load(&live_regexes) != 0;
+}
+
 void tmpl_regex_free(void *re)
 {
     tre *r = re;
+    atomic_fetch_sub(&live_regexes, 1);
     free(r->src);
     pcre2_code_free(r->code);
     free(r);
@@ -376,6 +387,7 @@ static pcre2_code *regex_for(esm_tmpl_env *env, tnode *owner, tnode *pat, uint32
     cache->len = len;
     cache->opts = opts;
     cache->code = code;
+    atomic_fetch_add(&live_regexes, 1);
     owner->re = cache;
     tsv_dec(v);
     return code;

@@ -404,6 +404,8 @@ tsv *tmpl_builtin(esm_tmpl_env *env, tnode *n, int want_list, tlist *out);
 tsv *tmpl_regex_match(esm_tmpl_env *env, tnode *n, int want_list, tlist *out);
 tsv *tmpl_regex_subst(esm_tmpl_env *env, tnode *n);
 void tmpl_regex_free(void *re);
+/* Whether a compiled pattern is attached to any tree (see tnode_free). */
+int tmpl_regex_live(void);
 int tmpl_sprintf(esm_tmpl_env *env, const tnode *n, tsv **args, size_t nargs, esm_buf *out);
 
 /* `local`: restores what was localized since mark (block exit). */

@@ -227,6 +227,12 @@ void tnode_free(tnode *n)
 {
     if (!n)
         return;
+    if (!tmpl_regex_live()) {
+        /* nothing attached: only a root's memory to free */
+        if (n->arena)
+            arena_free(n->arena);
+        return;
+    }
     for (int i = 0; i < n->nkids; i++)
         tnode_free(n->kids[i]);
     if (n->re)
