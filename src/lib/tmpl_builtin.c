@@ -1370,8 +1370,14 @@ static tsv *do_chomp_chop(esm_tmpl_env *env, tnode *n, int chop)
     tlist targets = {0};
     if (n->nkids) {
         tnode *e = n->kids[0];
+        /* chomp(my @lines = <FH>) chomps the assigned variables */
+        tnode *lhs = e->kind == N_ASSIGN && e->op == 0 ? e->kids[0] : NULL;
         if (e->kind == N_AVAR || e->kind == N_RV2AV || e->kind == N_LIST || e->kind == N_MY ||
-            e->kind == N_HVAR) {
+            e->kind == N_HVAR ||
+            (lhs &&
+             (lhs->kind == N_AVAR || lhs->kind == N_HVAR ||
+              (lhs->kind == N_LIST && (lhs->flags & F_PAREN)) ||
+              (lhs->kind == N_MY && ((lhs->flags & F_PAREN) || lhs->kids[0]->kind != N_SVAR))))) {
             if (tmpl_eval_list(env, e, &targets) < 0) {
                 tlist_free(&targets);
                 return NULL;
@@ -1390,6 +1396,12 @@ static tsv *do_chomp_chop(esm_tmpl_env *env, tnode *n, int chop)
             g->sv = tsv_new();
         tlist_push(&targets, tsv_inc(g->sv));
     }
+    /* chomp removes a trailing $/ (nothing when $/ is undef: slurp mode,
+     * every trailing newline when it is "": paragraph mode) */
+    tglob *rs = tmpl_glob(env, "/", 1);
+    char rb[64];
+    size_t sl = 0;
+    const char *sep = rs && rs->sv && tsv_defined(rs->sv) ? tsv_str(rs->sv, rb, &sl) : NULL;
     int64_t removed = 0;
     tsv *last = NULL;
     for (size_t i = 0; i < targets.n; i++) {
@@ -1412,11 +1424,19 @@ static tsv *do_chomp_chop(esm_tmpl_env *env, tnode *n, int chop)
                 tsv_set_str(t, c, l - 1);
                 free(c);
             }
-        } else if (l && s[l - 1] == '\n') {
-            char *c = esm_xstrndup(s, l - 1);
-            tsv_set_str(t, c, l - 1);
-            free(c);
-            removed++;
+        } else if (sep) {
+            size_t cut = 0;
+            if (sl == 0)
+                while (cut < l && s[l - 1 - cut] == '\n')
+                    cut++;
+            else if (l >= sl && memcmp(s + l - sl, sep, sl) == 0)
+                cut = sl;
+            if (cut) {
+                char *c = esm_xstrndup(s, l - cut);
+                tsv_set_str(t, c, l - cut);
+                free(c);
+                removed += (int64_t)cut;
+            }
         }
     }
     tlist_free(&targets);

@@ -22,6 +22,21 @@
 
 /* ---- errors ---- */
 
+/* Whether msg is an error Perl itself raises at run time, in Perl's words
+ * (division by zero, a method called on undef, a bad dereference...): the
+ * original shows those as Perl's $@, "MSG at FILE line N.", so the broken
+ * handler gets that text too. Our own limits and refusals are lower-case
+ * and keep only their located form. */
+static int is_perl_message(const char *msg)
+{
+    static const char *const prefixes[] = {"Illegal ",        "Can't ",         "Not a",
+                                           "Modification of", "substr outside", NULL};
+    for (const char *const *p = prefixes; *p; p++)
+        if (strncmp(msg, *p, strlen(*p)) == 0)
+            return 1;
+    return 0;
+}
+
 static void set_error(esm_tmpl_env *env, const tnode *n, const char *msg)
 {
     if (env->unwind == U_ERR)
@@ -29,6 +44,14 @@ static void set_error(esm_tmpl_env *env, const tnode *n, const char *msg)
     env->unwind = U_ERR;
     esm_err_set(env->err, ESM_E_FAIL, "%s:%d:%d: %s", env->filename, n ? n->line : 0,
                 n ? n->col : 0, msg);
+    if (n && is_perl_message(msg)) {
+        esm_buf text = ESM_BUF_INIT;
+        esm_buf_printf(&text, "%s at %s line %d", msg, env->filename, n->line);
+        tmpl_io_last_read(env, &text);
+        esm_buf_puts(&text, ".\n");
+        free(env->perl_error);
+        env->perl_error = esm_buf_steal(&text);
+    }
 }
 
 void *tmpl_die(esm_tmpl_env *env, const tnode *n, const char *fmt, ...)
@@ -143,8 +166,8 @@ static int is_digits(const char *s)
 /* The value of $N / $& from the last successful match. */
 static tsv *capture_var(esm_tmpl_env *env, const char *name)
 {
-    if (name[0] == '!')
-        return tmpl_io_errno(env);
+    if (name[0] == '!' || name[0] == '.')
+        return tmpl_io_special(env, name[0]);
     int idx = name[0] == '&' ? 0 : atoi(name);
     if (!env->match_subject || idx >= env->ovec_n)
         return tsv_new();
@@ -282,7 +305,8 @@ static int localize_all(esm_tmpl_env *env, tnode *n)
 
 static int is_special_name(const char *name)
 {
-    return is_digits(name) || strcmp(name, "&") == 0 || strcmp(name, "!") == 0;
+    return is_digits(name) || strcmp(name, "&") == 0 || strcmp(name, "!") == 0 ||
+           strcmp(name, ".") == 0;
 }
 
 /* Follows a reference value to the array it refers to. A string is a
@@ -1099,6 +1123,11 @@ static int assign_target(esm_tmpl_env *env, tnode *t, tlist *vals, size_t *at)
     }
     case N_MY:
         for (int i = 0; i < t->nkids; i++) {
+            if (t->kids[i]->kind == N_FUNC) { /* my ($a, undef, $b): skips a value */
+                if (*at < vals->n)
+                    (*at)++;
+                continue;
+            }
             declare(env, t->kids[i]);
             tlex *l = &env->lex[env->nlex - 1];
             if (l->sigil == '$') {
@@ -1742,7 +1771,8 @@ static tsv *eval_scalar_inner(esm_tmpl_env *env, tnode *n)
         if (n->nkids == 1 && n->kids[0]->kind == N_SVAR)
             return tmpl_lvalue(env, n);
         for (int i = 0; i < n->nkids; i++)
-            declare(env, n->kids[i]);
+            if (n->kids[i]->kind != N_FUNC)
+                declare(env, n->kids[i]);
         return tsv_new();
     case N_ANONA: {
         tav *av = tav_new();
@@ -1990,6 +2020,10 @@ int tmpl_eval_list(esm_tmpl_env *env, tnode *n, tlist *out)
         if (n->nkids == 1 && n->kids[0]->kind == N_SVAR && !(n->flags & F_PAREN))
             break;
         for (int i = 0; i < n->nkids; i++) {
+            if (n->kids[i]->kind == N_FUNC) {
+                tlist_push(out, tsv_new());
+                continue;
+            }
             declare(env, n->kids[i]);
             tlex *l = &env->lex[env->nlex - 1];
             if (l->sigil == '$')

@@ -415,8 +415,8 @@ void tmpl_restore_locals(esm_tmpl_env *env, size_t mark);
 tsv *tmpl_io_builtin(esm_tmpl_env *env, tnode *n, int want_list, tlist *out);
 /* Appends Perl's ", <FH> line N" when a handle was read last and is open. */
 void tmpl_io_last_read(esm_tmpl_env *env, esm_buf *msg);
-/* $! as Perl prints it. */
-tsv *tmpl_io_errno(esm_tmpl_env *env);
+/* $! (as Perl prints it) and $. (lines read from the last handle read). */
+tsv *tmpl_io_special(esm_tmpl_env *env, char name);
 void tmpl_io_free(struct tio *io);
 
 /* Config bindings */

@@ -69,8 +69,10 @@ void tmpl_io_last_read(esm_tmpl_env *env, esm_buf *msg)
         esm_buf_printf(msg, ", <%s> line %lld", io->name, (long long)io->lines);
 }
 
-tsv *tmpl_io_errno(esm_tmpl_env *env)
+tsv *tmpl_io_special(esm_tmpl_env *env, char name)
 {
+    if (name == '.')
+        return env->last_read ? tsv_new_iv(env->last_read->lines) : tsv_new();
     if (env->errno_val == 0)
         return tsv_new_str("", 0);
     return tsv_new_cstr(strerror(env->errno_val));
@@ -214,7 +216,7 @@ static char *path_arg(esm_tmpl_env *env, tnode *n, int i)
 }
 
 /* -X PATH: 1 or "" as Perl gives them, undef (and $!) when the file cannot
- * be examined; -s gives the size. */
+ * be examined; -s gives the size (0 for an empty file). */
 static tsv *file_test(esm_tmpl_env *env, tnode *n)
 {
     char *path = path_arg(env, n, 0);
@@ -253,7 +255,7 @@ static tsv *file_test(esm_tmpl_env *env, tnode *n)
         break;
     case 's':
         close(dirfd);
-        return st.st_size > 0 ? tsv_new_iv((int64_t)st.st_size) : tsv_new_str("", 0);
+        return tsv_new_iv((int64_t)st.st_size); /* Perl's -s of an empty file is 0 */
     case 'z':
         yes = st.st_size == 0;
         break;

@@ -697,7 +697,7 @@ static size_t interp_var_len(const char *s, size_t len, size_t i, int regex)
         while (j < len && isdigit((unsigned char)s[j]))
             j++;
         return j - i; /* no subscripts on $1 */
-    } else if (s[i] == '$' && (c == '&' || c == '!')) {
+    } else if (s[i] == '$' && (c == '&' || c == '!' || c == '.')) {
         return 2;
     } else if (s[i] == '$' && c == '#' && j + 1 < len &&
                (is_ident_start(s[j + 1]) || s[j + 1] == '{' || s[j + 1] == '$')) {
@@ -1331,8 +1331,8 @@ static char *var_name(parser *p, char sigil, size_t at)
         p->pos = save;
         return NULL;
     }
-    if (sigil == '$' &&
-        (c == '&' || c == '"' || c == ',' || c == ';' || c == '/' || c == '\\' || c == '!')) {
+    if (sigil == '$' && (c == '&' || c == '"' || c == ',' || c == ';' || c == '/' || c == '\\' ||
+                         c == '!' || c == '.')) {
         p->pos++;
         return pstrndup(p, &c, 1);
     }
@@ -1842,6 +1842,12 @@ static tnode *my_decl(parser *p, size_t at)
             break;
         size_t vat = p->pos;
         char sigil = peekc(p, 0);
+        if (paren && accept_word(p, "undef")) { /* my ($a, undef, $b) = ... */
+            tnode *u = node_at(p, N_FUNC, vat);
+            u->op = B_UNDEF;
+            add_kid(n, u);
+            continue;
+        }
         if (sigil != '$' && sigil != '@' && sigil != '%') {
             tnode_free(n);
             return fail_at(p, vat, "syntax error: expected a variable after my");

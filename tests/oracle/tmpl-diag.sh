@@ -89,3 +89,13 @@ cat >"$T/etc/record/20odd" <<'EOF'
 }
 EOF
 diag "die on a missing record" /etc/record
+
+# errors Perl itself raises are shown in Perl's words too
+mkdir -p "$T/etc/runtime"
+cat >"$T/etc/runtime/10runtime" <<'EOF2'
+{ $DB->get('nosuchrecord')->prop('status') }
+{ my $zero = 0;
+  my $ratio = 10 / $zero; }
+{ my %h = (a => 1); my $r = \%h; @$r }
+EOF2
+diag "Perl's own runtime errors" /etc/runtime

@@ -239,6 +239,34 @@ static void test_warn_callback(void **state)
     esm_tmpl_env_free(env);
 }
 
+/* The broken handler sees each failed block (die as Perl's $@, other
+ * errors located), and rendering goes on with the next block. */
+static char broken_seen[512];
+static void collect_broken(void *ctx, const char *file, int line, const char *error)
+{
+    (void)ctx;
+    size_t n = strlen(broken_seen);
+    snprintf(broken_seen + n, sizeof(broken_seen) - n, "%s@%d[%s]", file, line, error);
+}
+
+static void test_broken_callback(void **state)
+{
+    (void)state;
+    esm_tmpl_env *env = esm_tmpl_env_new(NULL);
+    esm_tmpl_env_on_broken(env, collect_broken, NULL);
+    esm_buf out = ESM_BUF_INIT;
+    esm_buf_puts(&out, "kept");
+    esm_err err;
+    const char *src = "a{ die 'x' }b\n{ `id` }{ $after = 1; die \"y\\n\" }{ $after }";
+    assert_int_equal(esm_tmpl_render(env, src, strlen(src), "f", &out, &err), -1);
+    assert_string_equal(esm_buf_str(&out), "kept");
+    assert_string_equal(broken_seen, "f@1[x at f line 1.\n]"
+                                     "f@2[f:2:3: unsupported Perl: backticks]"
+                                     "f@2[y\n]");
+    esm_tmpl_env_free(env);
+    esm_buf_free(&out);
+}
+
 /* An env created inside an open transaction sees the pending records. */
 static void test_db_bindings_in_transaction(void **state)
 {
@@ -285,6 +313,7 @@ int main(void)
         cmocka_unit_test(test_render_error_leaves_output),
         cmocka_unit_test(test_eval_value_and_truth),
         cmocka_unit_test(test_warn_callback),
+        cmocka_unit_test(test_broken_callback),
         cmocka_unit_test(test_db_bindings_in_transaction),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
