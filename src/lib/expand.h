@@ -27,9 +27,9 @@
  *             nothing is written. <target>.rpmsave/.rpmnew are removed.
  *             A target that is a directory, a symlink or another
  *             non-regular file is refused.
- *   errors    every fragment is rendered (so every broken fragment is
- *             reported), then the expansion fails and the target is left
- *             exactly as it was.
+ *   errors    every block of every fragment is rendered (so every broken
+ *             block is reported, `die` in Perl's words), then the
+ *             expansion fails and the target is left exactly as it was.
  *
  * All fragments of one expansion share one template environment (one
  * Perl package). Paths given here are server paths: they are resolved
