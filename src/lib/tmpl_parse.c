@@ -1248,16 +1248,21 @@ static const char *const refused_words[] = {
 
 static const builtin_def *find_builtin(const char *w, size_t n)
 {
+    /* w is not NUL-terminated: the name must end where w does */
+    if (n == 0)
+        return NULL;
     for (const builtin_def *b = builtins; b->name; b++)
-        if (strlen(b->name) == n && memcmp(b->name, w, n) == 0)
+        if (b->name[0] == w[0] && strncmp(b->name, w, n) == 0 && b->name[n] == '\0')
             return b;
     return NULL;
 }
 
 static int is_refused(const char *w, size_t n)
 {
+    if (n == 0)
+        return 0;
     for (const char *const *r = refused_words; *r; r++)
-        if (strlen(*r) == n && memcmp(*r, w, n) == 0)
+        if ((*r)[0] == w[0] && strncmp(*r, w, n) == 0 && (*r)[n] == '\0')
             return 1;
     return 0;
 }
@@ -2625,7 +2630,7 @@ static tnode *parse_assign(parser *p)
     if (at >= p->len || !strchr("=*|&/.+-%x<>^", p->s[at]))
         return a;
     for (const opdef *o = assign_ops; o->tok; o++) {
-        if (looking_at(p, o->tok)) {
+        if (o->tok[0] == p->s[at] && looking_at(p, o->tok)) {
             op = o->op;
             p->pos += strlen(o->tok);
             break;
