@@ -122,7 +122,7 @@ static void *lex_find(esm_tmpl_env *env, char sigil, const char *name)
 {
     for (size_t i = env->nlex; i-- > 0;) {
         tlex *l = &env->lex[i];
-        if (l->sigil == sigil && strcmp(l->name, name) == 0)
+        if (l->sigil == sigil && l->name[0] == name[0] && strcmp(l->name, name) == 0)
             return l->var;
     }
     return NULL;

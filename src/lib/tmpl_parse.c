@@ -195,9 +195,10 @@ static tnode *node_at(parser *p, int kind, size_t pos)
 
 static void add_kid_p(parser *p, tnode *n, tnode *k)
 {
-    /* capacity doubles at powers of two: no separate field needed */
-    if ((n->nkids & (n->nkids - 1)) == 0) {
-        tnode **kids = arena_alloc(p, (size_t)(n->nkids ? n->nkids * 2 : 1) * sizeof(*kids));
+    /* room for 4 at first (most nodes have 1 to 3 kids), then doubling at
+     * powers of two: the count alone tells the capacity */
+    if (n->nkids == 0 || (n->nkids >= 4 && (n->nkids & (n->nkids - 1)) == 0)) {
+        tnode **kids = arena_alloc(p, (size_t)(n->nkids ? n->nkids * 2 : 4) * sizeof(*kids));
         if (n->nkids)
             memcpy(kids, n->kids, (size_t)n->nkids * sizeof(*kids));
         n->kids = kids;
