@@ -1319,7 +1319,7 @@ static tsv *do_keys_values(esm_tmpl_env *env, tnode *n, int want_list, tlist *ou
 static tsv *do_push(esm_tmpl_env *env, tnode *n, int id)
 {
     tnode *e = n->kids[0];
-    if (e->kind != N_AVAR && e->kind != N_RV2AV && e->kind != N_MY)
+    if (e->kind != N_AVAR && e->kind != N_RV2AV && e->kind != N_MY && e->kind != N_OUR)
         return tmpl_die(env, n, "Type of arg 1 to %s must be array",
                         id == B_PUSH      ? "push"
                         : id == B_UNSHIFT ? "unshift"

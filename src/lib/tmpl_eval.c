@@ -118,6 +118,9 @@ void tmpl_free_mortals(esm_tmpl_env *env, size_t mark)
 
 /* ---- variables ---- */
 
+/* The innermost lexical of that name; NULL when there is none or when
+ * the innermost is an `our` (an entry without a variable): the name then
+ * means the package global. */
 static void *lex_find(esm_tmpl_env *env, char sigil, const char *name)
 {
     for (size_t i = env->nlex; i-- > 0;) {
@@ -144,6 +147,8 @@ static void lex_pop_to(esm_tmpl_env *env, size_t mark)
 {
     while (env->nlex > mark) {
         tlex *l = &env->lex[--env->nlex];
+        if (!l->var)
+            continue; /* an `our` */
         if (l->sigil == '$')
             tsv_dec(l->var);
         else if (l->sigil == '@')
@@ -239,6 +244,16 @@ static void declare(esm_tmpl_env *env, tnode *v)
 }
 
 static int is_special_name(const char *name);
+
+/* `our`: each variable's name means its global until the enclosing block
+ * ends, also where a `my` of the same name is in scope. */
+static void declare_our(esm_tmpl_env *env, tnode *n)
+{
+    for (int i = 0; i < n->nkids; i++) {
+        tnode *v = n->kids[i];
+        lex_push(env, v->kind == N_SVAR ? '$' : v->kind == N_AVAR ? '@' : '%', v->str, NULL);
+    }
+}
 
 /* `local`: keeps a global's value for the end of the enclosing block and
  * gives it a fresh one (undef, empty), as Perl's local does. The glob is
@@ -390,6 +405,12 @@ tav *tmpl_array_of(esm_tmpl_env *env, tnode *n, int create)
             return env->lex[env->nlex - 1].var;
         }
         break;
+    case N_OUR:
+        if (n->nkids == 1 && n->kids[0]->kind == N_AVAR) {
+            declare_our(env, n);
+            return tmpl_array_of(env, n->kids[0], create);
+        }
+        break;
     case N_RV2AV: {
         tnode *inner = n->kids[0];
         int lv = is_lvalue_node(inner) && (create || inner->kind != N_SVAR);
@@ -416,6 +437,12 @@ thv *tmpl_hash_of(esm_tmpl_env *env, tnode *n, int create)
         if (n->nkids == 1 && n->kids[0]->kind == N_HVAR) {
             declare(env, n->kids[0]);
             return env->lex[env->nlex - 1].var;
+        }
+        break;
+    case N_OUR:
+        if (n->nkids == 1 && n->kids[0]->kind == N_HVAR) {
+            declare_our(env, n);
+            return tmpl_hash_of(env, n->kids[0], create);
         }
         break;
     case N_RV2HV: {
@@ -497,6 +524,11 @@ tsv *tmpl_lvalue(esm_tmpl_env *env, tnode *n)
         if (n->nkids == 1 && n->kids[0]->kind == N_SVAR)
             return tmpl_lvalue(env, n->kids[0]);
         return tmpl_die(env, n, "Can't use a local list as a scalar lvalue");
+    case N_OUR:
+        declare_our(env, n);
+        if (n->nkids == 1 && n->kids[0]->kind == N_SVAR)
+            return tmpl_lvalue(env, n->kids[0]);
+        return tmpl_die(env, n, "Can't use an our list as a scalar lvalue");
     case N_ELEM: {
         tav *av = tmpl_array_of(env, n->kids[0], 1);
         if (!av)
@@ -1068,6 +1100,7 @@ static int is_list_lhs(const tnode *n)
         return (n->flags & F_PAREN) != 0;
     case N_MY:
     case N_LOCAL:
+    case N_OUR:
         return (n->flags & F_PAREN) || n->kids[0]->kind != N_SVAR;
     default:
         return 0;
@@ -1144,7 +1177,10 @@ static int assign_target(esm_tmpl_env *env, tnode *t, tlist *vals, size_t *at)
         }
         return 0;
     case N_LOCAL:
-        if (localize_all(env, t) < 0)
+    case N_OUR:
+        if (t->kind == N_OUR)
+            declare_our(env, t);
+        else if (localize_all(env, t) < 0)
             return -1;
         for (int i = 0; i < t->nkids; i++)
             if (assign_target(env, t->kids[i], vals, at) < 0)
@@ -1220,6 +1256,7 @@ static int scalar_targets(const tnode *t)
     case N_FUNC:
         return t->op == B_UNDEF && t->nkids == 0 ? 1 : -1;
     case N_MY:
+    case N_OUR:
     case N_LIST: {
         int count = 0;
         for (int i = 0; i < t->nkids; i++) {
@@ -1256,7 +1293,7 @@ static int64_t list_assign(esm_tmpl_env *env, tnode *n, tlist *out)
     if (rc < 0)
         return -1;
     tnode *lhs = n->kids[0];
-    if (out && lhs->kind == N_LOCAL) {
+    if (out && (lhs->kind == N_LOCAL || lhs->kind == N_OUR)) {
         for (int i = 0; i < lhs->nkids; i++)
             if (tmpl_eval_list(env, lhs->kids[i], out) < 0)
                 return -1;
@@ -1728,6 +1765,10 @@ static tsv *eval_scalar_inner(esm_tmpl_env *env, tnode *n)
     }
     case N_LOCAL:
         return localize_all(env, n) < 0 ? NULL : tsv_new();
+    case N_OUR:
+        /* in scalar context a list gives its last item */
+        declare_our(env, n);
+        return tmpl_eval_scalar(env, n->kids[n->nkids - 1]);
     case N_AVAR:
     case N_RV2AV: {
         tav *av = tmpl_array_of(env, n, 0);
@@ -2016,6 +2057,12 @@ int tmpl_eval_list(esm_tmpl_env *env, tnode *n, tlist *out)
         push_hash(hv, out);
         return 0;
     }
+    case N_OUR:
+        declare_our(env, n);
+        for (int i = 0; i < n->nkids; i++)
+            if (tmpl_eval_list(env, n->kids[i], out) < 0)
+                return -1;
+        return 0;
     case N_MY: {
         if (n->nkids == 1 && n->kids[0]->kind == N_SVAR && !(n->flags & F_PAREN))
             break;

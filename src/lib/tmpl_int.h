@@ -211,6 +211,7 @@ enum tnode_kind {
     N_REF, /* \ kids[0] */
     N_NOP,
     N_LOCAL, /* kids: global variables; flags F_PAREN */
+    N_OUR,   /* kids: global variables; flags F_PAREN */
 };
 
 enum {

@@ -1230,21 +1230,21 @@ static const builtin_def builtins[] = {
 
 /* Words that are Perl but outside the subset, with the reason shown. */
 static const char *const refused_words[] = {
-    "sub",       "eval",     "require",  "use",      "no",         "package", "BEGIN",
-    "END",       "system",   "exec",     "fork",     "open",       "close",   "print",
-    "printf",    "say",      "unlink",   "rename",   "mkdir",      "rmdir",   "opendir",
-    "readdir",   "chdir",    "kill",     "exit",     "sleep",      "local",   "our",
-    "goto",      "dump",     "wait",     "waitpid",  "syscall",    "binmode", "select",
-    "sysopen",   "sysread",  "syswrite", "seek",     "tell",       "read",    "eof",
-    "glob",      "chmod",    "chown",    "symlink",  "link",       "utime",   "time",
-    "localtime", "gmtime",   "rand",     "srand",    "bless",      "tie",     "untie",
-    "format",    "write",    "pos",      "lock",     "wantarray",  "caller",  "qr",
-    "tr",        "y",        "study",    "reset",    "pack",       "unpack",  "vec",
-    "sprintf_",  "lstat",    "stat",     "readline", "readpipe",   "socket",  "connect",
-    "truncate",  "fcntl",    "ioctl",    "flock",    "pipe",       "umask",   "getpwnam",
-    "getgrnam",  "getpwuid", "getgrgid", "splice",   "wantarray_", "do_",     "last_",
-    "redo",      "continue", "given",    "when",     "default",    "state",   "lcfirst_",
-    "xor",       NULL,
+    "sub",      "eval",     "require",  "use",        "no",      "package",  "BEGIN",
+    "END",      "system",   "exec",     "fork",       "open",    "close",    "print",
+    "printf",   "say",      "unlink",   "rename",     "mkdir",   "rmdir",    "opendir",
+    "readdir",  "chdir",    "kill",     "exit",       "sleep",   "local",    "goto",
+    "dump",     "wait",     "waitpid",  "syscall",    "binmode", "select",   "sysopen",
+    "sysread",  "syswrite", "seek",     "tell",       "read",    "eof",      "glob",
+    "chmod",    "chown",    "symlink",  "link",       "utime",   "time",     "localtime",
+    "gmtime",   "rand",     "srand",    "bless",      "tie",     "untie",    "format",
+    "write",    "pos",      "lock",     "wantarray",  "caller",  "qr",       "tr",
+    "y",        "study",    "reset",    "pack",       "unpack",  "vec",      "sprintf_",
+    "lstat",    "stat",     "readline", "readpipe",   "socket",  "connect",  "truncate",
+    "fcntl",    "ioctl",    "flock",    "pipe",       "umask",   "getpwnam", "getgrnam",
+    "getpwuid", "getgrgid", "splice",   "wantarray_", "do_",     "last_",    "redo",
+    "continue", "given",    "when",     "default",    "state",   "lcfirst_", "xor",
+    NULL,
 };
 
 static const builtin_def *find_builtin(const char *w, size_t n)
@@ -1933,6 +1933,39 @@ static tnode *local_decl(parser *p, size_t at)
     return n;
 }
 
+/* our $x / @a / %h / (LIST): Perl's lexical alias of the package global,
+ * so that the name means the global again even where a `my` of the same
+ * name is in scope. Fragments use it to share settings with the later
+ * fragments of a template (all run in one package). */
+static tnode *our_decl(parser *p, size_t at)
+{
+    tnode *n = node_at(p, N_OUR, at);
+    ws(p);
+    int paren = accept(p, "(");
+    if (paren)
+        n->flags |= F_PAREN;
+    do {
+        ws(p);
+        size_t vat = p->pos;
+        char sigil = peekc(p, 0);
+        if (sigil != '$' && sigil != '@' && sigil != '%')
+            return fail_at(p, vat, "syntax error: expected a variable after our");
+        p->pos++;
+        size_t l = ident_len(p, p->pos);
+        if (!l || memchr(p->s + p->pos, ':', l))
+            return fail_at(p, vat, "syntax error: bad variable name after our");
+        add_kid(n, var_node(p,
+                            sigil == '$'   ? N_SVAR
+                            : sigil == '@' ? N_AVAR
+                                           : N_HVAR,
+                            vat, pstrndup(p, p->s + p->pos, l)));
+        p->pos += l;
+    } while (paren && accept(p, ","));
+    if (paren && !expect(p, ")"))
+        return NULL;
+    return n;
+}
+
 static tnode *parse_term_inner(parser *p)
 {
     ws(p);
@@ -2067,6 +2100,8 @@ static tnode *parse_term_inner(parser *p)
         return my_decl(p, at);
     if (wl == 5 && memcmp(w, "local", 5) == 0)
         return local_decl(p, at);
+    if (wl == 3 && memcmp(w, "our", 3) == 0)
+        return our_decl(p, at);
     for (const builtin_def *h = handle_builtins; h->name; h++)
         if (strlen(h->name) == wl && memcmp(h->name, w, wl) == 0)
             return handle_call(p, h, at);
@@ -2795,6 +2830,8 @@ static tnode *parse_foreach(parser *p, size_t at)
         var = var_node(p, N_SVAR, vat, pstrndup(p, p->s + p->pos, l));
         var->flags |= F_MYVAR;
         p->pos += l;
+    } else if (looking_at_word(p, "our")) {
+        return unsupported(p, vat, "foreach our $var");
     } else if (peekc(p, 0) == '$') {
         p->pos++;
         size_t l = ident_len(p, p->pos);

@@ -45,6 +45,8 @@ refused db-class-write '{ esmith::ConfigDB->create("x") }' '1:21: unsupported Pe
 refused other-module '{ use esmith::util; 1 }' '1:3: unsupported Perl: use esmith::util'
 refused db-write '{ $DB->get("sshd")->set_prop("x", 1) }' '1:21: unsupported Perl: ->set_prop (a template cannot change the database)'
 refused ref-as-string '{ [1] }' '1:2: unsupported Perl: block value is a reference or object (Perl prints an address)'
+refused foreach-our '{ for our $i (1..3) { $OUT .= $i } }' '1:7: unsupported Perl: foreach our $var'
+refused our-qualified '{ our $a::b = 1 }' '1:7: syntax error: bad variable name after our'
 refused flip-flop '{ my $x = (1..2) ? 1 : 0; }' '1:13: unsupported Perl: .. in scalar context (flip-flop)'
 
 # syntax errors
