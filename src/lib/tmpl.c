@@ -38,6 +38,7 @@ void esm_tmpl_env_free(esm_tmpl_env *env)
     tmpl_restore_locals(env, 0);
     free(env->saves);
     thv_dec(env->handles);
+    thv_dec(env->dirhandles);
     for (size_t i = 0; i < env->nglobs; i++) {
         tsv_dec(env->globs[i].sv);
         tav_dec(env->globs[i].av);

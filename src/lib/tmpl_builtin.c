@@ -1731,7 +1731,13 @@ tsv *tmpl_builtin(esm_tmpl_env *env, tnode *n, int want_list, tlist *out)
     case B_EOF:
     case B_READLINE:
     case B_FTEST:
+    case B_OPENDIR:
+    case B_READDIR:
+    case B_CLOSEDIR:
         return tmpl_io_builtin(env, n, want_list, out);
+    case B_LDAPBASE:
+    case B_LDAPPASSWORD:
+        return tmpl_util_builtin(env, n, want_list, out);
     case B_CHOMP:
     case B_CHOP:
         return result(want_list, out, do_chomp_chop(env, n, n->op == B_CHOP));

@@ -299,6 +299,11 @@ enum tbuiltin {
     B_EOF,
     B_READLINE, /* kids[0]: the handle (N_STR F_HANDLE or a scalar) */
     B_FTEST,    /* iv: the test letter; kids: [operand] ($_ without) */
+    B_OPENDIR,
+    B_READDIR,
+    B_CLOSEDIR,
+    B_LDAPBASE, /* esmith::util::ldapBase */
+    B_LDAPPASSWORD,
     B_NCALLS
 };
 
@@ -375,6 +380,7 @@ struct esm_tmpl_env {
     size_t nsaves, capsaves;
     /* files (tmpl_io.c) */
     thv *handles;          /* bareword filehandles: name -> RK_IO reference */
+    thv *dirhandles;       /* bareword directory handles (a separate namespace) */
     struct tio *last_read; /* for ", <FH> line N" in die/warn; not counted */
     int errno_val;         /* $! */
     size_t read_bytes;     /* read from files by this fragment: bounded */
@@ -419,6 +425,13 @@ void tmpl_io_last_read(esm_tmpl_env *env, esm_buf *msg);
 /* $! (as Perl prints it) and $. (lines read from the last handle read). */
 tsv *tmpl_io_special(esm_tmpl_env *env, char name);
 void tmpl_io_free(struct tio *io);
+/* The first line of a regular file under the root, without its newline
+ * (undef when the file is empty): 1; 0 when path is not a regular file;
+ * -1 with the error raised. */
+int tmpl_io_first_line(esm_tmpl_env *env, tnode *n, const char *path, tsv **line_out);
+
+/* The pure functions of esmith::util real fragments call (tmpl_util.c). */
+tsv *tmpl_util_builtin(esm_tmpl_env *env, tnode *n, int want_list, tlist *out);
 
 /* Config bindings */
 tglob *tmpl_glob(esm_tmpl_env *env, const char *name, int create);

@@ -2,7 +2,7 @@
  * tmpl_io.c - the read-only file access of the template subset: file
  * tests (-e -f -d -r -s -l -x -z), open for reading (2- and 3-argument
  * forms, bareword and lexical handles), <FH> in scalar and list context
- * (with $/), eof, close and $!.
+ * (with $/), eof, close and $!; opendir, readdir and closedir.
  *
  * SME fragments read certificates, key files and lists kept beside the
  * configuration (8 % of the fragments of 23 real packages do). What they
@@ -20,6 +20,7 @@
 
 #include "paths.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -30,7 +31,8 @@
 #include <unistd.h>
 
 struct tio {
-    int fd;        /* -1: closed */
+    int fd;        /* -1: closed (always, for a directory handle) */
+    DIR *dir;      /* a directory handle from opendir, NULL otherwise */
     char name[64]; /* as Perl shows it after die: FH or $fh */
     esm_buf buf;   /* read ahead; unread bytes from pos */
     size_t pos;
@@ -48,6 +50,9 @@ static void io_close(struct tio *io)
     if (io->fd >= 0)
         close(io->fd);
     io->fd = -1;
+    if (io->dir)
+        closedir(io->dir);
+    io->dir = NULL;
     esm_buf_free(&io->buf);
     io->pos = 0;
     io->eof = 1;
@@ -284,7 +289,7 @@ static tsv *handle_slot(esm_tmpl_env *env, tnode *h, char *name, size_t size)
             env->handles = thv_new();
         return tsv_inc(thv_fetch(env->handles, h->str, h->slen, 1));
     }
-    tnode *var = h->kind == N_MY && h->nkids == 1 ? h->kids[0] : h;
+    tnode *var = (h->kind == N_MY || h->kind == N_OUR) && h->nkids == 1 ? h->kids[0] : h;
     if (var->kind == N_SVAR)
         snprintf(name, size, "$%s", var->str);
     else
@@ -317,6 +322,38 @@ static struct tio *handle_of(esm_tmpl_env *env, tnode *h, int *failed)
         tmpl_die(env, h, "Bad filehandle: not a handle opened by open()"), *failed = 1;
     tsv_dec(v);
     return io;
+}
+
+/* Perl keeps a file and a directory in one handle and refuses to open
+ * one while the other is open ("Cannot open FH as a dirhandle: it is
+ * already open as a filehandle"); the other kind is looked up in its own
+ * table for a bareword, in the variable for a lexical. -1 when refused. */
+static int handle_clash(esm_tmpl_env *env, tnode *n, int want_dir)
+{
+    tnode *h = n->kids[0];
+    tsv *v = NULL;
+    if (h->kind == N_STR && (h->flags & F_HANDLE)) {
+        thv *other = want_dir ? env->handles : env->dirhandles;
+        v = other ? thv_fetch(other, h->str, h->slen, 0) : NULL;
+    } else if (h->kind == N_SVAR) {
+        v = tmpl_eval_scalar(env, h);
+        if (!v)
+            return -1;
+        tlist_push(&env->mortals, v);
+    }
+    if (!v || v->t != T_REF || v->rk != RK_IO)
+        return 0;
+    struct tio *io = ((tobj *)v->ref)->io;
+    if (want_dir ? io->fd < 0 : io->dir == NULL)
+        return 0;
+    char name[64];
+    if (h->kind == N_STR)
+        snprintf(name, sizeof(name), "%s", h->str);
+    else
+        snprintf(name, sizeof(name), "$%s", h->str);
+    tmpl_die(env, n, "Cannot open %s as a %s: it is already open as a %s", name,
+             want_dir ? "dirhandle" : "filehandle", want_dir ? "filehandle" : "dirhandle");
+    return -1;
 }
 
 /* How an open() mode or 2-argument spec is refused. */
@@ -371,6 +408,10 @@ static tsv *do_open(esm_tmpl_env *env, tnode *n)
         return tmpl_unsupported(env, n, why);
     if (!path)
         return NULL;
+    if (handle_clash(env, n, 0) < 0) {
+        free(path);
+        return NULL;
+    }
     char name[64];
     tsv *slot = handle_slot(env, n->kids[0], name, sizeof(name));
     if (!slot) {
@@ -562,12 +603,199 @@ static tsv *do_close(esm_tmpl_env *env, tnode *n)
     return tsv_new_iv(1);
 }
 
+int tmpl_io_first_line(esm_tmpl_env *env, tnode *n, const char *path, tsv **line_out)
+{
+    int dirfd;
+    char last[NAME_MAX + 1];
+    int rc = resolve(env, n, path, 1, &dirfd, last);
+    if (rc == -2)
+        return -1;
+    if (rc < 0)
+        return 0;
+    struct stat st;
+    int fd = -1;
+    if (fstatat(dirfd, last, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode))
+        fd = openat(dirfd, last, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    else
+        errno = ENOENT;
+    close(dirfd);
+    if (fd < 0) {
+        if (errno == ENOENT)
+            return 0;
+        tmpl_die(env, n, "Could not open %s: %s", path, strerror(errno));
+        return -1;
+    }
+    struct tio io = {.fd = fd};
+    tsv *line = NULL;
+    for (;;) {
+        char *nl = memchr(io.buf.data ? io.buf.data : "", '\n', io.buf.len);
+        if (nl) {
+            line = tsv_new_str(io.buf.data, (size_t)(nl - io.buf.data));
+            break;
+        }
+        int f = fill(env, n, &io);
+        if (f < 0) {
+            io_close(&io);
+            return -1;
+        }
+        if (f == 0) {
+            line = io.buf.len ? tsv_new_str(io.buf.data, io.buf.len) : tsv_new();
+            break;
+        }
+    }
+    io_close(&io);
+    *line_out = line;
+    return 1;
+}
+
+/* ---- directories ---- */
+
+/* The slot of a directory handle argument: bareword directory handles
+ * are their own namespace in Perl (DH may be a file and a directory
+ * handle at once); a scalar (opendir(my $dh, ...)) holds a reference as
+ * for open. Counted. */
+static tsv *dir_slot(esm_tmpl_env *env, tnode *h, char *name, size_t size)
+{
+    if (h->kind == N_STR && (h->flags & F_HANDLE)) {
+        snprintf(name, size, "%s", h->str);
+        if (!env->dirhandles)
+            env->dirhandles = thv_new();
+        return tsv_inc(thv_fetch(env->dirhandles, h->str, h->slen, 1));
+    }
+    return handle_slot(env, h, name, size);
+}
+
+/* The open directory an argument names, or NULL (readdir and closedir of
+ * an unopened handle give undef/false, as in Perl). */
+static DIR *dir_of(esm_tmpl_env *env, tnode *h, struct tio **io_out, int *failed)
+{
+    *failed = 0;
+    *io_out = NULL;
+    struct tio *io;
+    if (h->kind == N_STR && (h->flags & F_HANDLE)) {
+        tsv *v = env->dirhandles ? thv_fetch(env->dirhandles, h->str, h->slen, 0) : NULL;
+        if (!v || v->t != T_REF || v->rk != RK_IO)
+            return NULL;
+        io = ((tobj *)v->ref)->io;
+    } else {
+        io = handle_of(env, h, failed);
+    }
+    if (!io || !io->dir)
+        return NULL;
+    *io_out = io;
+    return io->dir;
+}
+
+/* opendir(DH, PATH): 1, or undef with $! set. The directory is resolved
+ * under the root as open's files are. */
+static tsv *do_opendir(esm_tmpl_env *env, tnode *n)
+{
+    char *path = path_arg(env, n, 1);
+    if (!path)
+        return NULL;
+    if (handle_clash(env, n, 1) < 0) {
+        free(path);
+        return NULL;
+    }
+    char name[64];
+    tsv *slot = dir_slot(env, n->kids[0], name, sizeof(name));
+    if (!slot) {
+        free(path);
+        return NULL;
+    }
+    tobj *o = esm_xcalloc(1, sizeof(*o));
+    o->rc = 1;
+    o->kind = RK_IO;
+    o->class_name = "GLOB";
+    o->io = esm_xcalloc(1, sizeof(*o->io));
+    o->io->fd = -1;
+    o->io->eof = 1;
+    o->io->weak = &env->last_read;
+    snprintf(o->io->name, sizeof(o->io->name), "%s", name);
+    tsv *ref = tsv_new_ref(RK_IO, o);
+    tsv_set(slot, ref);
+    tsv_dec(ref);
+    tsv_dec(slot);
+
+    int dirfd;
+    char last[NAME_MAX + 1];
+    int rc = path[0] ? resolve(env, n, path, 1, &dirfd, last) : (errno = ENOENT, -1);
+    free(path);
+    if (rc == -2)
+        return NULL;
+    int fd = -1;
+    if (rc == 0) {
+        fd = openat(dirfd, last, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        int saved = errno;
+        close(dirfd);
+        errno = saved;
+    }
+    DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+    if (!d) {
+        env->errno_val = errno;
+        if (fd >= 0)
+            close(fd);
+        return tsv_new();
+    }
+    o->io->dir = d;
+    return tsv_new_iv(1);
+}
+
+/* readdir(DH): the next name (undef at the end) in scalar context, all
+ * the remaining ones in list context, "." and ".." included, in the
+ * order the file system gives them (Perl reads them the same way). */
+static tsv *do_readdir(esm_tmpl_env *env, tnode *n, int want_list, tlist *out)
+{
+    struct tio *io;
+    int failed;
+    DIR *d = dir_of(env, n->kids[0], &io, &failed);
+    if (failed)
+        return NULL;
+    if (!d)
+        return tsv_new();
+    for (;;) {
+        if (tmpl_charge(env, n, 1) < 0)
+            return NULL;
+        errno = 0;
+        struct dirent *e = readdir(d);
+        if (!e)
+            break;
+        tsv *name = tsv_new_cstr(e->d_name);
+        if (!want_list)
+            return name;
+        tlist_push(out, name);
+    }
+    return tsv_new();
+}
+
+/* closedir(DH): 1, or "" for a handle that is not an open directory. */
+static tsv *do_closedir(esm_tmpl_env *env, tnode *n)
+{
+    struct tio *io;
+    int failed;
+    DIR *d = dir_of(env, n->kids[0], &io, &failed);
+    if (failed)
+        return NULL;
+    if (!d)
+        return tsv_new_str("", 0);
+    io_close(io);
+    return tsv_new_iv(1);
+}
+
 tsv *tmpl_io_builtin(esm_tmpl_env *env, tnode *n, int want_list, tlist *out)
 {
     tsv *r;
     switch (n->op) {
     case B_READLINE:
         return do_readline(env, n, want_list, out);
+    case B_READDIR:
+        return do_readdir(env, n, want_list, out);
+    case B_OPENDIR:
+        r = do_opendir(env, n);
+        break;
+    case B_CLOSEDIR:
+        r = do_closedir(env, n);
+        break;
     case B_OPEN:
         r = do_open(env, n);
         break;

@@ -1225,26 +1225,29 @@ static const builtin_def builtins[] = {
     {"chop", B_CHOP, 'u', 0, 1},
     {"undef", B_UNDEF, 'u', 0, 1},
     {"ref", B_REF, 'u', 0, 1},
+    /* esmith::util, loaded by the original before any fragment runs; the
+     * prototypes ($) and () make them a named unary and a term */
+    {"esmith::util::ldapBase", B_LDAPBASE, 'u', 1, 1},
+    {"esmith::util::LdapPassword", B_LDAPPASSWORD, '0', 0, 0},
     {NULL, 0, 0, 0, 0},
 };
 
 /* Words that are Perl but outside the subset, with the reason shown. */
 static const char *const refused_words[] = {
-    "sub",      "eval",     "require",  "use",        "no",      "package",  "BEGIN",
-    "END",      "system",   "exec",     "fork",       "open",    "close",    "print",
-    "printf",   "say",      "unlink",   "rename",     "mkdir",   "rmdir",    "opendir",
-    "readdir",  "chdir",    "kill",     "exit",       "sleep",   "local",    "goto",
-    "dump",     "wait",     "waitpid",  "syscall",    "binmode", "select",   "sysopen",
-    "sysread",  "syswrite", "seek",     "tell",       "read",    "eof",      "glob",
-    "chmod",    "chown",    "symlink",  "link",       "utime",   "time",     "localtime",
-    "gmtime",   "rand",     "srand",    "bless",      "tie",     "untie",    "format",
-    "write",    "pos",      "lock",     "wantarray",  "caller",  "qr",       "tr",
-    "y",        "study",    "reset",    "pack",       "unpack",  "vec",      "sprintf_",
-    "lstat",    "stat",     "readline", "readpipe",   "socket",  "connect",  "truncate",
-    "fcntl",    "ioctl",    "flock",    "pipe",       "umask",   "getpwnam", "getgrnam",
-    "getpwuid", "getgrgid", "splice",   "wantarray_", "do_",     "last_",    "redo",
-    "continue", "given",    "when",     "default",    "state",   "lcfirst_", "xor",
-    NULL,
+    "sub",      "eval",       "require", "use",      "no",        "package",  "BEGIN",
+    "END",      "system",     "exec",    "fork",     "open",      "close",    "print",
+    "printf",   "say",        "unlink",  "rename",   "mkdir",     "rmdir",    "chdir",
+    "kill",     "exit",       "sleep",   "local",    "goto",      "dump",     "wait",
+    "waitpid",  "syscall",    "binmode", "select",   "sysopen",   "sysread",  "syswrite",
+    "seek",     "tell",       "read",    "eof",      "glob",      "chmod",    "chown",
+    "symlink",  "link",       "utime",   "time",     "localtime", "gmtime",   "rand",
+    "srand",    "bless",      "tie",     "untie",    "format",    "write",    "pos",
+    "lock",     "wantarray",  "caller",  "qr",       "tr",        "y",        "study",
+    "reset",    "pack",       "unpack",  "vec",      "sprintf_",  "lstat",    "stat",
+    "readline", "readpipe",   "socket",  "connect",  "truncate",  "fcntl",    "ioctl",
+    "flock",    "pipe",       "umask",   "getpwnam", "getgrnam",  "getpwuid", "getgrgid",
+    "splice",   "wantarray_", "do_",     "last_",    "redo",      "continue", "given",
+    "when",     "default",    "state",   "lcfirst_", "xor",       NULL,
 };
 
 static const builtin_def *find_builtin(const char *w, size_t n)
@@ -1614,7 +1617,7 @@ static tnode *call_args(parser *p, int style, int *had_parens)
         }
         return args;
     }
-    if (!term_follows(p))
+    if (style == '0' || !term_follows(p))
         return args;
     tnode *e = style == 'u' ? parse_shift(p) : parse_comma(p);
     if (!e) {
@@ -1702,11 +1705,14 @@ static const builtin_def handle_builtins[] = {
     {"open", B_OPEN, 'l', 2, 3},
     {"close", B_CLOSE, 'l', 1, 1},
     {"eof", B_EOF, 'l', 0, 1},
+    {"opendir", B_OPENDIR, 'l', 2, 2},
+    {"readdir", B_READDIR, 'l', 1, 1},
+    {"closedir", B_CLOSEDIR, 'l', 1, 1},
     {NULL, 0, 0, 0, 0},
 };
 
-/* open, close and eof take a filehandle first: a bareword (FH), or a
- * scalar (`open(my $fh, ...)`, `close $fh`). */
+/* open, close, eof and the directory functions take a handle first: a
+ * bareword (FH), or a scalar (`open(my $fh, ...)`, `close $fh`). */
 static tnode *handle_call(parser *p, const builtin_def *b, size_t at)
 {
     int parens = accept(p, "(");
@@ -1723,7 +1729,8 @@ static tnode *handle_call(parser *p, const builtin_def *b, size_t at)
     size_t hat = p->pos;
     size_t l = ident_len(p, hat);
     tnode *h;
-    if (l && !(l == 2 && memcmp(p->s + hat, "my", 2) == 0) && !memchr(p->s + hat, ':', l)) {
+    if (l && !(l == 2 && memcmp(p->s + hat, "my", 2) == 0) &&
+        !(l == 3 && memcmp(p->s + hat, "our", 3) == 0) && !memchr(p->s + hat, ':', l)) {
         if ((l == 5 && memcmp(p->s + hat, "STDIN", 5) == 0) ||
             (l == 6 && memcmp(p->s + hat, "STDOUT", 6) == 0) ||
             (l == 6 && memcmp(p->s + hat, "STDERR", 6) == 0))
@@ -1737,7 +1744,7 @@ static tnode *handle_call(parser *p, const builtin_def *b, size_t at)
             return NULL;
     }
     add_kid(n, h);
-    while (b->id == B_OPEN && accept(p, ",")) {
+    while ((b->id == B_OPEN || b->id == B_OPENDIR) && accept(p, ",")) {
         tnode *e = parse_assign(p);
         if (!e)
             return NULL;
@@ -2899,8 +2906,9 @@ static tnode *parse_foreach(parser *p, size_t at)
 static int builtin_module(parser *p)
 {
     static const char *const modules[] = {
-        "esmith::ConfigDB",   "esmith::AccountsDB", "esmith::HostsDB", "esmith::DomainsDB",
-        "esmith::NetworksDB", "esmith::db",         "esmith::config",  NULL};
+        "esmith::ConfigDB",  "esmith::AccountsDB", "esmith::HostsDB",
+        "esmith::DomainsDB", "esmith::NetworksDB", "esmith::db",
+        "esmith::config",    "esmith::util",       NULL};
     ws(p);
     size_t l = ident_len(p, p->pos);
     for (const char *const *m = modules; *m; m++) {
@@ -2940,11 +2948,12 @@ static int harmless_pragma(parser *p)
 }
 
 /* Perl reads `while (<FH>)` as `while (defined($_ = <FH>))` and
- * `while (my $l = <FH>)` as `while (defined(my $l = <FH>))`. */
+ * `while (my $l = <FH>)` as `while (defined(my $l = <FH>))`; readdir
+ * likewise (a file named 0 does not end the loop). */
 static tnode *implicit_defined(parser *p, tnode *c)
 {
     int line = c->line, col = c->col;
-    if (c->kind == N_FUNC && c->op == B_READLINE) {
+    if (c->kind == N_FUNC && (c->op == B_READLINE || c->op == B_READDIR)) {
         tnode *u = node_at(p, N_SVAR, 0);
         u->str = pstrndup(p, "_", 1);
         u->slen = 1;
@@ -2953,7 +2962,7 @@ static tnode *implicit_defined(parser *p, tnode *c)
         a->col = u->col = col;
         c = a;
     } else if (!(c->kind == N_ASSIGN && c->op == 0 && c->kids[1]->kind == N_FUNC &&
-                 c->kids[1]->op == B_READLINE)) {
+                 (c->kids[1]->op == B_READLINE || c->kids[1]->op == B_READDIR))) {
         return c;
     }
     tnode *d = node1(p, N_FUNC, 0, c);

@@ -42,7 +42,7 @@ refused tr '{ $x =~ tr/a/b/ }' '1:9: unsupported Perl: tr'
 refused subst-e '{ $x =~ s/a/b/e }' '1:9: unsupported Perl: regex modifier /e'
 refused class-method '{ Foo::Bar->new }' '1:13: unsupported Perl: class method Foo::Bar->new'
 refused db-class-write '{ esmith::ConfigDB->create("x") }' '1:21: unsupported Perl: class method esmith::ConfigDB->create'
-refused other-module '{ use esmith::util; 1 }' '1:3: unsupported Perl: use esmith::util'
+refused other-module '{ use esmith::templates; 1 }' '1:3: unsupported Perl: use esmith::templates'
 refused db-write '{ $DB->get("sshd")->set_prop("x", 1) }' '1:21: unsupported Perl: ->set_prop (a template cannot change the database)'
 refused ref-as-string '{ [1] }' '1:2: unsupported Perl: block value is a reference or object (Perl prints an address)'
 refused foreach-our '{ for our $i (1..3) { $OUT .= $i } }' '1:7: unsupported Perl: foreach our $var'
@@ -90,6 +90,25 @@ check_eq "relative symlink out of the root: message" \
     "$f:1:3: file access outside the server root refused: /etc/pki/rel" "$(cat "$T_TMP/err")"
 printf '{ -e "/etc/pki/rel" ? "yes" : "no" }' >"$f"
 check_fails "file test through an escaping symlink: refused" env ESMITH_ROOT="$T_TMP/r" "$render" "$f"
+
+# esmith::util: LdapPassword without its file would create one (refused);
+# the functions that run programs or change the system stay unknown
+mkdir -p "$T_TMP/ldaproot"
+printf '{ esmith::util::LdapPassword() }' >"$f"
+check_fails "LdapPassword without ldap.pw: refused" env ESMITH_ROOT="$T_TMP/ldaproot" "$render" "$f"
+check_eq "LdapPassword without ldap.pw: message" \
+    "$f:1:3: unsupported Perl: esmith::util::LdapPassword without /etc/openldap/ldap.pw (the original would create the password file)" \
+    "$(cat "$T_TMP/err")"
+refused util-ldapbase-no-arg '{ esmith::util::ldapBase() }' '1:3: wrong number of arguments for esmith::util::ldapBase'
+refused util-password-change '{ esmith::util::setUnixPassword("admin", "x") }' "1:3: unsupported Perl: call of unknown function or bareword 'esmith::util::setUnixPassword'"
+refused util-service-control '{ esmith::util::serviceControl(NAME => "sshd", ACTION => "restart") }' "1:3: unsupported Perl: call of unknown function or bareword 'esmith::util::serviceControl'"
+refused util-network-module '{ use esmith::util::network qw(isValidIP); 1 }' '1:3: unsupported Perl: use esmith::util::network'
+
+# directories: read-only under the root, one kind of handle per name
+refused opendir-escape '{ opendir(D, "/etc/../..") }' '1:3: file access outside the server root refused: /etc/../..'
+refused opendir-on-filehandle '{ open(FH, "/etc/passwd"); opendir(FH, "/etc") }' '1:28: Cannot open FH as a dirhandle: it is already open as a filehandle'
+refused open-on-dirhandle '{ opendir(my $d, "/etc"); open($d, "<", "/etc/passwd") }' '1:27: Cannot open $d as a filehandle: it is already open as a dirhandle'
+refused rewinddir '{ opendir(D, "/etc"); rewinddir(D) }' "1:23: unsupported Perl: call of unknown function or bareword 'rewinddir'"
 
 # runtime errors, located
 refused die '{ die "no way" }' '1:3: died: no way at '"$f"' line 1.'

@@ -168,6 +168,30 @@ sub local_access_spec {
     return wantarray ? @clients : join(' ', @clients);
 }
 
+# esmith::util, which the original loads before any fragment runs: the
+# functions fragments call, with the original's prototypes. ldapBase makes
+# each '.' of the domain ",dc=" after a leading "dc="; LdapPassword is the
+# first line of /etc/openldap/ldap.pw (under $ESMITH_ROOT here), chomped
+# (the original creates the file when it is missing: not for a test).
+package esmith::util;
+
+sub ldapBase ($) {
+    my ($domain) = @_;
+    $domain = '' unless defined $domain;
+    $domain =~ s/\./,dc=/g;
+    return "dc=" . $domain;
+}
+
+sub LdapPassword () {
+    my $file = ($ENV{ESMITH_ROOT} || '') . "/etc/openldap/ldap.pw";
+    die "tt-render: $file missing (the original would create it)\n" unless -f $file;
+    CORE::open(my $fh, "<", $file) or die "Could not open LDAP password file.\n";
+    my $password = <$fh>;
+    chomp $password if defined $password;
+    close $fh;
+    return $password;
+}
+
 package main;
 
 my ($dbfile, $event, $esmith_target, $root);
@@ -181,7 +205,7 @@ while (@ARGV && $ARGV[0] =~ /^--/) {
 }
 my $pkg = 'esmith::__TEMPLATE__';
 # the modules fragments may `use`: built in here
-$INC{"esmith/$_.pm"} = __FILE__ for qw(ConfigDB AccountsDB HostsDB DomainsDB NetworksDB db config);
+$INC{"esmith/$_.pm"} = __FILE__ for qw(ConfigDB AccountsDB HostsDB DomainsDB NetworksDB db config util);
 if (defined $dbfile) {
     my $records = esmith::DB::Oracle::read_flat($dbfile) or die "tt-render: $dbfile: $!\n";
     foreach my $key (CORE::keys %$records) {

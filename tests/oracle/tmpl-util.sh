@@ -1,0 +1,43 @@
+#!/bin/sh
+# Oracle test of esmith::util's functions and of directory reads: every
+# case under tests/oracle/util-cases is rendered by our engine with
+# $ESMITH_ROOT set to a test root and by Debian's Text::Template running
+# from that root (its esmith::util::LdapPassword reads under $ESMITH_ROOT
+# too), against the same db; the outputs must be byte-identical.
+# The directories the cases list exist only under the root, so the cases
+# name them by paths relative to it (Perl's cwd, our engine's `/`).
+. "${ESMITH_SRC:-.}/tests/lib.sh"
+here="$TOP/tests/oracle"
+render="$TOP/$O/helpers/render"
+cp "$here/oracle.db" "$T_TMP/configuration"
+ROOT="$T_TMP/root"
+mkdir -p "$ROOT/etc/openldap" "$ROOT/srv/templates/etc/hosts.allow" "$ROOT/srv/templates/empty"
+printf 'Zm9vYmFyYmF6\nnot this line\n' >"$ROOT/etc/openldap/ldap.pw"
+d="$ROOT/srv/templates/etc/hosts.allow"
+for f in 00header 10sshd 20ftp 0 90local.rpmsave README; do
+    printf '%s\n' "$f" >"$d/$f"
+done
+mkdir "$d/subdir"
+ln -s 10sshd "$d/15link"
+
+for case in "$here"/util-cases/*; do
+    name=$(basename "$case")
+    if ! (cd "$ROOT" && ESMITH_ROOT="$ROOT" perl "$here/tt-render.pl" \
+        --db "$T_TMP/configuration" "$case") >"$T_TMP/want" 2>"$T_TMP/want.err"; then
+        not_ok "$name: Text::Template fails on the case"
+        sed 's/^/#   /' "$T_TMP/want.err" | head -5
+        continue
+    fi
+    if ! ESMITH_ROOT="$ROOT" "$render" --db "$T_TMP/configuration" "$case" \
+        >"$T_TMP/got" 2>"$T_TMP/got.err"; then
+        not_ok "$name: our engine fails"
+        sed 's/^/#   /' "$T_TMP/got.err" | head -5
+        continue
+    fi
+    if cmp -s "$T_TMP/want" "$T_TMP/got"; then
+        ok "$name: byte-identical to Text::Template"
+    else
+        not_ok "$name: differs from Text::Template"
+        diff "$T_TMP/want" "$T_TMP/got" | head -10 | sed 's/^/#   /'
+    fi
+done
