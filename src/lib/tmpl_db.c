@@ -249,6 +249,19 @@ static esm_db *open_db(esm_tmpl_env *env, const char *name)
     return db;
 }
 
+/* open_db for the name a fragment gives: an absolute path is a server
+ * path (open_ro('/home/e-smith/db/wireguard')), under $ESMITH_ROOT like
+ * every path the tools use. */
+static esm_db *open_db_named(esm_tmpl_env *env, const char *name)
+{
+    if (name[0] != '/')
+        return open_db(env, name);
+    char *path = esm_path_dup(name);
+    esm_db *db = open_db(env, path);
+    free(path);
+    return db;
+}
+
 /* One condition of get_all_by_prop: the prop must be defined and match
  * Perl's /(?:^|,)V(?:,|$)/, so V is a regex matched against one element
  * of a comma-separated list. */
@@ -725,7 +738,7 @@ static tsv *class_method(esm_tmpl_env *env, tnode *n, tlist *args)
     } else {
         name = esm_xstrdup(class_db_name(c));
     }
-    esm_db *db = open_db(env, name);
+    esm_db *db = open_db_named(env, name);
     free(name);
     if (!db)
         return tsv_new();

@@ -39,6 +39,7 @@ typedef struct parser {
     int interp;            /* parsing a variable inside a string: no method calls */
     size_t ws_from, ws_to; /* the last run of blanks skipped */
     struct tarena **arena; /* where the tree's nodes and strings live */
+    int strict;            /* `use strict` seen: barewords are errors in Perl */
 } parser;
 
 /* The tree of one block is allocated in chunks and freed at once: a block
@@ -694,6 +695,8 @@ static size_t interp_var_len(const char *s, size_t len, size_t i, int regex)
             else
                 break;
         }
+        if (j + 1 < len && s[j] == ':' && s[j + 1] == ':')
+            return j + 2 - i; /* $t:: is a package variable: the parser refuses it */
     } else if (s[i] == '$' && isdigit((unsigned char)c)) {
         while (j < len && isdigit((unsigned char)s[j]))
             j++;
@@ -1154,11 +1157,14 @@ static tnode *number(parser *p)
         if (k < p->len && (s[k] == '+' || s[k] == '-'))
             k++;
         if (k < p->len && isdigit((unsigned char)s[k])) {
+            /* one sign, then digits: in 2e3+0.5 the + is an operator */
             is_float = 1;
             digits[nd++] = 'e';
+            if (s[i + 1] == '+' || s[i + 1] == '-')
+                digits[nd++] = s[++i];
             i++;
-            while (i < p->len && (isdigit((unsigned char)s[i]) || s[i] == '+' || s[i] == '-')) {
-                if (nd < sizeof(digits) - 2)
+            while (i < p->len && (isdigit((unsigned char)s[i]) || s[i] == '_')) {
+                if (s[i] != '_' && nd < sizeof(digits) - 2)
                     digits[nd++] = s[i];
                 i++;
             }
@@ -1311,7 +1317,8 @@ static char *var_name(parser *p, char sigil, size_t at)
         p->pos += n;
         if (strncmp(name, "main::", 6) == 0)
             return name + 6;
-        if (memchr(name, ':', n))
+        /* Perl reads $t:: (also in "$t::") as a package variable */
+        if (memchr(name, ':', n) || (peekc(p, 0) == ':' && peekc(p, 1) == ':'))
             return unsupported(p, at, "package-qualified variable");
         return name;
     }
@@ -1973,6 +1980,37 @@ static tnode *our_decl(parser *p, size_t at)
     return n;
 }
 
+/* Whether the word just read is a bareword Perl takes as its own name:
+ * without `use strict` a word that is no function, not followed by an
+ * argument, is a string -- accidental braces in template text such as
+ * `{ManagerTimeout}` or `%{REQUEST_METHOD}` render as the word. Only
+ * words with a capital letter (every Perl function is lower case, so no
+ * unknown function can be mistaken for one), without a package, and
+ * followed by the end of an expression. */
+static int bareword_string(parser *p, const char *w, size_t wl)
+{
+    static const char *const special[] = {"BEGIN",   "END",      "INIT",  "CHECK",  "UNITCHECK",
+                                          "DESTROY", "AUTOLOAD", "STDIN", "STDOUT", "STDERR",
+                                          "ARGV",    "ARGVOUT",  "ENV",   "INC",    "SIG",
+                                          "DATA",    "CORE",     "SUPER", NULL};
+    if (p->strict || memchr(w, ':', wl) || (wl >= 2 && w[0] == '_' && w[1] == '_'))
+        return 0;
+    int upper = 0;
+    for (size_t i = 0; i < wl; i++)
+        upper |= isupper((unsigned char)w[i]) != 0;
+    if (!upper)
+        return 0;
+    for (const char *const *sp = special; *sp; sp++)
+        if (strlen(*sp) == wl && memcmp(*sp, w, wl) == 0)
+            return 0;
+    size_t save = p->pos;
+    ws(p);
+    int end = at_end(p) || strchr(";)]},", p->s[p->pos]) != NULL ||
+              (p->s[p->pos] == ':' && peekc(p, 1) != ':');
+    p->pos = save;
+    return end;
+}
+
 static tnode *parse_term_inner(parser *p)
 {
     ws(p);
@@ -2170,6 +2208,8 @@ static tnode *parse_term_inner(parser *p)
         n->slen = wl;
         return n;
     }
+    if (bareword_string(p, w, wl))
+        return str_node(p, at, w, wl);
     char what[96];
     snprintf(what, sizeof(what), "call of unknown function or bareword '%.*s'", (int)wl, w);
     return unsupported(p, at, what);
@@ -2932,6 +2972,8 @@ static int harmless_pragma(parser *p)
     int is_use = accept_word(p, "use");
     if (!is_use && !accept_word(p, "no"))
         return 0;
+    if (is_use && looking_at_word(p, "strict"))
+        p->strict = 1;
     if (accept_word(p, "strict") || accept_word(p, "warnings")) {
         while (p->pos < p->len && p->s[p->pos] != ';' && p->s[p->pos] != '}' &&
                p->s[p->pos] != '\n')

@@ -47,6 +47,11 @@ refused db-write '{ $DB->get("sshd")->set_prop("x", 1) }' '1:21: unsupported Per
 refused ref-as-string '{ [1] }' '1:2: unsupported Perl: block value is a reference or object (Perl prints an address)'
 refused foreach-our '{ for our $i (1..3) { $OUT .= $i } }' '1:7: unsupported Perl: foreach our $var'
 refused our-qualified '{ our $a::b = 1 }' '1:7: syntax error: bad variable name after our'
+refused bareword-strict '{ use strict; Foo }' "1:15: unsupported Perl: call of unknown function or bareword 'Foo'"
+refused bareword-lowercase '{ foo }' "1:3: unsupported Perl: call of unknown function or bareword 'foo'"
+refused bareword-call '{ Foo(1) }' "1:3: unsupported Perl: call of unknown function or bareword 'Foo'"
+refused bareword-argument '{ Foo 1 }' "1:3: unsupported Perl: call of unknown function or bareword 'Foo'"
+refused package-var-in-string '{ my $t = "v"; "[$t::]" }' '1:18: unsupported Perl: package-qualified variable'
 refused flip-flop '{ my $x = (1..2) ? 1 : 0; }' '1:13: unsupported Perl: .. in scalar context (flip-flop)'
 
 # syntax errors

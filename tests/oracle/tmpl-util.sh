@@ -5,7 +5,8 @@
 # from that root (its esmith::util::LdapPassword reads under $ESMITH_ROOT
 # too), against the same db; the outputs must be byte-identical.
 # The directories the cases list exist only under the root, so the cases
-# name them by paths relative to it (Perl's cwd, our engine's `/`).
+# name them by paths relative to it (Perl's cwd, our engine's `/`); a
+# database opened by an absolute path is read under the root by both.
 . "${ESMITH_SRC:-.}/tests/lib.sh"
 here="$TOP/tests/oracle"
 render="$TOP/$O/helpers/render"
@@ -19,6 +20,10 @@ for f in 00header 10sshd 20ftp 0 90local.rpmsave README; do
 done
 mkdir "$d/subdir"
 ln -s 10sshd "$d/15link"
+# a database opened by its absolute server path (wireguard's peers)
+mkdir -p "$ROOT/home/e-smith/db"
+printf 'wg-quick@wg0=service|status|enabled\nalice=wg_peer|ip|10.10.0.2|pubkey|QUxJQ0U=|status|enabled\nbob=wg_peer|ip|10.10.0.3|pubkey|Qk9C|status|disabled\n' \
+    >"$ROOT/home/e-smith/db/wireguard"
 
 for case in "$here"/util-cases/*; do
     name=$(basename "$case")

@@ -58,12 +58,15 @@ sub read_flat {
 
 sub new { my ($class, $records) = @_; bless { records => $records }, $class }
 
-# Class->open([name]) / open_ro: the named db under $DBPATH, undef when
-# it cannot be read.
+# Class->open([name]) / open_ro: the named db under $DBPATH (a path as
+# it is, an absolute one under $ESMITH_ROOT), undef when it cannot be read.
 sub open {
     my ($class, $name) = @_;
     $name = $class->default_name unless defined $name;
-    my $file = $name =~ m{/} ? $name : "$ENV{DBPATH}/$name";
+    # an absolute path is a server path: under the test's root, if any
+    my $file = $name =~ m{^/} ? ($ENV{ESMITH_ROOT} || '') . $name
+             : $name =~ m{/}  ? $name
+             :                  "$ENV{DBPATH}/$name";
     my $records = read_flat($file) or return undef;
     return $class->new($records);
 }
