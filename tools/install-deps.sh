@@ -4,7 +4,7 @@
 set -eu
 PKGS="build-essential pkg-config libtdb-dev libexpat1-dev libpcre2-dev libcmocka-dev
 tdb-tools libtext-template-perl qpsmtpd runit swaks dnsmasq util-linux iproute2
-rpm rpmlint cpio file groff-base clang valgrind clang-format cppcheck"
+rpm rpmlint cpio file groff-base clang valgrind clang-format cppcheck procps"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
