@@ -173,6 +173,17 @@ static const char *base_name(const char *path)
     return slash ? slash + 1 : path;
 }
 
+/* dir "/" name, malloc'd (a directory holds many fragments: no printf) */
+static char *path_join(const char *dir, const char *name)
+{
+    size_t dl = strlen(dir), nl = strlen(name);
+    char *path = esm_xmalloc(dl + nl + 2);
+    memcpy(path, dir, dl);
+    path[dl] = '/';
+    memcpy(path + dl + 1, name, nl + 1);
+    return path;
+}
+
 /* Merges one directory source into list (see expand.h). */
 static int merge_directory(struct fragment_list *list, const char *dir_path, esm_err *err)
 {
@@ -190,8 +201,7 @@ static int merge_directory(struct fragment_list *list, const char *dir_path, esm
         if (de->d_type == DT_REG ||
             (de->d_type != DT_DIR && fstatat(dirfd(dir), de->d_name, &st, 0) == 0 &&
              S_ISREG(st.st_mode)))
-            list_put(list, de->d_name, esm_xasprintf("%s/%s", dir_path, de->d_name),
-                     keep ? dirfd(dir) : -1);
+            list_put(list, de->d_name, path_join(dir_path, de->d_name), keep ? dirfd(dir) : -1);
     }
     if (keep)
         list->dirs[list->ndirs++] = dir;

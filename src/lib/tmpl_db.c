@@ -57,9 +57,9 @@ static thv *record_hash(const esm_record *rec)
 /* Installs $name and %name from the record of that key, if any. */
 static int bind_record(esm_tmpl_env *env, tglob *g, const char *name)
 {
-    esm_record *rec = NULL;
+    char *raw = NULL;
     esm_err err;
-    int rc = esm_db_get(env->config, name, &rec, &err);
+    int rc = esm_db_get_raw(env->config, name, &raw, &err);
     if (rc < 0) {
         env->unwind = U_ERR;
         esm_err_set(env->err, err.code, "%s: %s", env->filename ? env->filename : "template",
@@ -68,8 +68,10 @@ static int bind_record(esm_tmpl_env *env, tglob *g, const char *name)
     }
     if (rc == 0)
         return 0;
-    char *raw = esm_record_encode(rec);
+    /* the raw value as stored is what esm_record_encode of the unmodified
+     * record gives: no need to build it again */
     g->sv = tsv_new_cstr(raw);
+    esm_record *rec = esm_record_decode(raw, strlen(raw));
     free(raw);
     if (esm_record_count(rec) > 0)
         g->hv = record_hash(rec);
