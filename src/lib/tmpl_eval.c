@@ -1423,28 +1423,40 @@ static tsv *exec_loop_body(esm_tmpl_env *env, tnode *body, int postfix, int *sto
     return NULL;
 }
 
+/* A `my` in the condition (while (my $l = <FH>)) belongs to the loop: one
+ * variable per iteration, gone when the loop ends, so that reading a big
+ * file does not keep every line. */
 static tsv *exec_while(esm_tmpl_env *env, tnode *n)
 {
+    size_t mark = env->nlex;
+    tsv *r = NULL;
     for (;;) {
+        lex_pop_to(env, mark);
         if (tmpl_charge(env, n, 1) < 0)
-            return NULL;
+            break;
         tsv *c = tmpl_eval_scalar(env, n->kids[0]);
         if (!c)
-            return NULL;
+            break;
         int t = tsv_true(c);
         if (n->op)
             t = !t;
-        if (!t)
-            return c;
+        if (!t) {
+            r = c;
+            break;
+        }
         tsv_dec(c);
         int stop;
         tsv *v = exec_loop_body(env, n->kids[1], n->flags & F_POSTFIX, &stop);
         if (!v)
-            return NULL;
+            break;
         tsv_dec(v);
-        if (stop)
-            return tsv_new();
+        if (stop) {
+            r = tsv_new();
+            break;
+        }
     }
+    lex_pop_to(env, mark);
+    return r;
 }
 
 static tsv *exec_cfor(esm_tmpl_env *env, tnode *n)
