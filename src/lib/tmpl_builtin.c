@@ -1474,7 +1474,7 @@ static tsv *do_die_warn(esm_tmpl_env *env, tnode *n, int die)
     if (msg.len == 0)
         esm_buf_puts(&msg, die ? "Died" : "Warning: something's wrong");
     if (msg.data[msg.len - 1] != '\n') {
-        esm_buf_printf(&msg, " at %s line %d", env->filename, n->line);
+        esm_buf_printf(&msg, " at %s line %d", env->filename, n->iv ? (int)n->iv : n->line);
         tmpl_io_last_read(env, &msg);
         esm_buf_puts(&msg, ".\n");
     }

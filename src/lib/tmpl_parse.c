@@ -37,6 +37,7 @@ typedef struct parser {
     size_t *skip_from, *skip_to;
     size_t nskip;
     int interp;            /* parsing a variable inside a string: no method calls */
+    size_t stmt_start;     /* where the statement being parsed begins */
     size_t ws_from, ws_to; /* the last run of blanks skipped */
     struct tarena **arena; /* where the tree's nodes and strings live */
     int strict;            /* `use strict` seen: barewords are errors in Perl */
@@ -1767,6 +1768,18 @@ static tnode *handle_call(parser *p, const builtin_def *b, size_t at)
     return n;
 }
 
+/* The line Perl's die and warn name: that of Perl's statement (its
+ * nextstate), which is where the statement starts -- `open(...)\n or die`
+ * says the open's line -- unless a '{' came first (a subscript, a block),
+ * after which Perl takes a later token's line: then the die's own. */
+static int statement_line(parser *p, size_t at)
+{
+    size_t from = p->stmt_start <= at ? p->stmt_start : at;
+    int line, col;
+    position(p, memchr(p->s + from, '{', at - from) ? at : from, &line, &col);
+    return line;
+}
+
 static tnode *builtin_call(parser *p, const builtin_def *b, size_t at)
 {
     if (b->style == 'b')
@@ -1809,6 +1822,8 @@ static tnode *builtin_call(parser *p, const builtin_def *b, size_t at)
     args->op = b->id;
     args->line = 0;
     position(p, at, &args->line, &args->col);
+    if (b->id == B_DIE || b->id == B_WARN)
+        args->iv = statement_line(p, at);
     if (args->nkids < b->min || (b->max >= 0 && args->nkids > b->max)) {
         tnode_free(args);
         return fail_at(p, at, "%s arguments for %s", b->min > 0 && 0 ? "" : "wrong number of",
@@ -3014,7 +3029,20 @@ static tnode *implicit_defined(parser *p, tnode *c)
     return d;
 }
 
+static tnode *parse_statement_inner(parser *p);
+
+/* Keeps where each statement starts, for die's line (statement_line). */
 static tnode *parse_statement(parser *p)
+{
+    ws(p);
+    size_t outer = p->stmt_start;
+    p->stmt_start = p->pos;
+    tnode *r = parse_statement_inner(p);
+    p->stmt_start = outer;
+    return r;
+}
+
+static tnode *parse_statement_inner(parser *p)
 {
     ws(p);
     size_t at = p->pos;

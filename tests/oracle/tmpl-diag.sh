@@ -99,3 +99,33 @@ cat >"$T/etc/runtime/10runtime" <<'EOF2'
 { my %h = (a => 1); my $r = \%h; @$r }
 EOF2
 diag "Perl's own runtime errors" /etc/runtime
+
+# the line Perl names is its statement's: where the statement starts, or
+# after a '{' a later token's
+mkdir -p "$T/etc/lines"
+cat >"$T/etc/lines/10lines" <<'EOF2'
+{ my $r = $DB->get("nosuch")
+   or die "K"; }
+{ my $r = $nothing
+   || die "L"; }
+{ my $v = $sshd{nosuchprop}
+   or die "M"; }
+{ my %h; my $v = $h{x} ||
+   $h{y} or die "O"; }
+{ $z = 0 or
+  die "P"; }
+{ my @a = ()
+  or die "Q"; }
+{ open(FH, "/etc/e-smith/missing")
+    or die "cannot open: $!"; }
+{ die "A",
+"b" if 1; }
+{ my $v = 1;
+ die "F",
+"b" if $v; }
+{ warn "W1",
+  "w2";
+  my $u = $sshd{status}
+    and warn "W3"; "" }
+EOF2
+diag "die and warn in statements over several lines" /etc/lines
