@@ -79,6 +79,9 @@ refused read-dev-zero '{ open(Z, "/dev/zero"); my $l = <Z>; }' '1:33: file read 
 truncate -s 20M "$T_TMP/big"
 refused read-big-file '{ open(B, "'"$T_TMP/big"'"); my @all = <B>; scalar(@all) }' '1:'"$((${#T_TMP} + 30))"': file read limit exceeded: a fragment may read 16777216 bytes'
 rm -f "$T_TMP/big"
+mkfifo "$T_TMP/fifo"
+refused open-fifo '{ open(P, "'"$T_TMP/fifo"'") }' '1:3: unsupported Perl: open of a pipe or socket'
+rm -f "$T_TMP/fifo"
 
 # a symlink cannot lead out of $ESMITH_ROOT: an absolute target is taken
 # under the root, a relative one may not climb above it
