@@ -1706,6 +1706,58 @@ static tsv *join_list(esm_tmpl_env *env, tnode *n, tnode *list)
     return r;
 }
 
+/* The value of hv's element named by the key node k (undef when absent). */
+static tsv *hash_elem(esm_tmpl_env *env, thv *hv, tnode *k)
+{
+    hv->rc++;
+    size_t kl;
+    char kbuf[64];
+    tsv *hold;
+    const char *key = key_of(env, k, &kl, kbuf, &hold);
+    tsv *sv = key ? thv_fetch(hv, key, kl, 0) : NULL;
+    tsv_dec(hold);
+    tsv *r = !key ? NULL : sv ? tsv_inc(sv) : tsv_new();
+    thv_dec(hv);
+    return r;
+}
+
+/* EXPR->{k} where EXPR is a variable or a method call, which may give a
+ * record object. A record is a hash in the original
+ * (esmith::DB::db::Record) and fragments read its key as $rec->{key} or
+ * $db->get($k)->{key} (mailman's virtual hosts): that field is given, any
+ * other stays refused. *handled is 0 when a variable holds no record: an
+ * ordinary element then (reading a variable twice has no side effects);
+ * a method's value is never evaluated twice, and is an error when undef
+ * as in Perl (only a variable is autovivified). */
+static tsv *record_field(esm_tmpl_env *env, tnode *n, int *handled)
+{
+    tnode *inner = n->kids[0]->kids[0];
+    *handled = inner->kind == N_SVAR || inner->kind == N_METHOD;
+    if (!*handled)
+        return NULL;
+    tsv *obj = tmpl_eval_scalar(env, inner);
+    if (!obj)
+        return NULL;
+    tsv *r = NULL;
+    if (obj->t == T_REF && obj->rk == RK_RECORD) {
+        tnode *k = n->kids[1];
+        if (k->kind == N_STR && k->slen == 3 && memcmp(k->str, "key", 3) == 0)
+            r = tsv_new_cstr(((tobj *)obj->ref)->key);
+        else
+            tmpl_unsupported(env, n, "direct access to an object's internal hash");
+    } else if (inner->kind == N_SVAR) {
+        *handled = 0;
+    } else if (obj->t == T_UNDEF) {
+        /* a temporary is not autovivified: $db->get('missing')->{key} */
+        tmpl_die(env, n, "Can't use an undefined value as a HASH reference");
+    } else {
+        thv *hv = deref_hash(env, n, obj, 0);
+        r = hv ? hash_elem(env, hv, n->kids[1]) : env->unwind ? NULL : tsv_new();
+    }
+    tsv_dec(obj);
+    return r;
+}
+
 static tsv *elem_rvalue(esm_tmpl_env *env, tnode *n)
 {
     if (n->kind == N_ELEM) {
@@ -1727,23 +1779,17 @@ static tsv *elem_rvalue(esm_tmpl_env *env, tnode *n)
         tav_dec(av);
         return r;
     }
-    thv *hv = tmpl_hash_of(env, n->kids[0], 0);
+    tnode *base = n->kids[0];
+    if (base->kind == N_RV2HV) {
+        int handled;
+        tsv *r = record_field(env, n, &handled);
+        if (handled)
+            return r;
+    }
+    thv *hv = tmpl_hash_of(env, base, 0);
     if (!hv)
         return env->unwind ? NULL : tsv_new();
-    hv->rc++;
-    size_t kl;
-    char kbuf[64];
-    tsv *hold;
-    const char *k = key_of(env, n->kids[1], &kl, kbuf, &hold);
-    if (!k) {
-        thv_dec(hv);
-        return NULL;
-    }
-    tsv *sv = thv_fetch(hv, k, kl, 0);
-    tsv_dec(hold);
-    tsv *r = sv ? tsv_inc(sv) : tsv_new();
-    thv_dec(hv);
-    return r;
+    return hash_elem(env, hv, n->kids[1]);
 }
 
 static tsv *last_of_list(esm_tmpl_env *env, tnode *n)

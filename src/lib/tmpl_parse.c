@@ -2055,6 +2055,16 @@ static tnode *parse_term_inner(parser *p)
             p->pos += 2;
             return heredoc(p, at);
         }
+        if (peekc(p, 1) == '<' && (peekc(p, 2) == ' ' || peekc(p, 2) == '\t')) {
+            /* a quoted terminator may follow blanks: $OUT .= << 'EOF'; */
+            size_t k = 2;
+            while (peekc(p, k) == ' ' || peekc(p, k) == '\t')
+                k++;
+            if (peekc(p, k) == '"' || peekc(p, k) == '\'') {
+                p->pos += k;
+                return heredoc(p, at);
+            }
+        }
         return readline_op(p, at);
     case '\'': {
         p->pos++;

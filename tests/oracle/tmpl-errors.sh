@@ -52,6 +52,8 @@ refused bareword-lowercase '{ foo }' "1:3: unsupported Perl: call of unknown fun
 refused bareword-call '{ Foo(1) }' "1:3: unsupported Perl: call of unknown function or bareword 'Foo'"
 refused bareword-argument '{ Foo 1 }' "1:3: unsupported Perl: call of unknown function or bareword 'Foo'"
 refused package-var-in-string '{ my $t = "v"; "[$t::]" }' '1:18: unsupported Perl: package-qualified variable'
+refused record-internal-field '{ $DB->get("sshd")->{type} }' "1:21: unsupported Perl: direct access to an object's internal hash"
+refused missing-record-key '{ $DB->get("nope")->{key} }' "1:21: Can't use an undefined value as a HASH reference"
 refused flip-flop '{ my $x = (1..2) ? 1 : 0; }' '1:13: unsupported Perl: .. in scalar context (flip-flop)'
 
 # syntax errors
