@@ -566,6 +566,68 @@ tsv *tmpl_regex_match(esm_tmpl_env *env, tnode *n, int want_list, tlist *out)
     return res;
 }
 
+/* tr/// (y///): each byte of the target mapped through the table the
+ * parser built; the value is the number of bytes found in the search list
+ * (the new string with /r). A pure count leaves the target alone, so it
+ * may be any expression, as in Perl. */
+tsv *tmpl_transliterate(esm_tmpl_env *env, tnode *n)
+{
+    const short *map = (const short *)n->str;
+    int flags = (int)n->iv;
+    int in_place = !(flags & (TR_RETURN | TR_COUNT_ONLY));
+    tsv *target;
+    if (n->kids[0]) {
+        target = in_place ? tmpl_lvalue(env, n->kids[0]) : tmpl_eval_scalar(env, n->kids[0]);
+    } else {
+        tglob *g = tmpl_glob(env, "_", 1);
+        if (!g)
+            return NULL;
+        if (!g->sv)
+            g->sv = tsv_new();
+        target = tsv_inc(g->sv);
+    }
+    if (!target)
+        return NULL;
+    char buf[64];
+    size_t len = 0;
+    const char *s = tsv_defined(target) ? tmpl_strval(env, n, target, buf, &len) : "";
+    if (!s || tmpl_charge(env, n, (long)(len / 64 + 1)) < 0) {
+        tsv_dec(target);
+        return NULL;
+    }
+    esm_buf out = ESM_BUF_INIT;
+    int64_t count = 0;
+    int last = -1; /* the last byte a transliteration wrote, for /s */
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        short m = map[c];
+        if (m == TR_KEEP) {
+            esm_buf_append(&out, (const char *)&c, 1);
+            last = -1;
+            continue;
+        }
+        count++;
+        if (m == TR_DELETE)
+            continue;
+        if ((flags & TR_SQUEEZE) && m == last)
+            continue;
+        char b = (char)m;
+        esm_buf_append(&out, &b, 1);
+        last = m;
+    }
+    tsv *r;
+    if (flags & TR_RETURN) {
+        r = tsv_new_str(out.data ? out.data : "", out.len);
+    } else {
+        if (in_place && (out.len != len || (len && memcmp(out.data, s, len) != 0)))
+            tsv_set_str(target, out.data ? out.data : "", out.len);
+        r = n->op ? (count ? tsv_new_str("", 0) : tsv_new_iv(1)) : tsv_new_iv(count);
+    }
+    esm_buf_free(&out);
+    tsv_dec(target);
+    return r;
+}
+
 tsv *tmpl_regex_subst(esm_tmpl_env *env, tnode *n)
 {
     const char *flags = n->str ? n->str : "";

@@ -1968,6 +1968,8 @@ static tsv *eval_scalar_inner(esm_tmpl_env *env, tnode *n)
         return tmpl_regex_match(env, n, 0, NULL);
     case N_SUBST:
         return tmpl_regex_subst(env, n);
+    case N_TRANS:
+        return tmpl_transliterate(env, n);
     case N_FUNC:
         return tmpl_builtin(env, n, 0, NULL);
     case N_METHOD:

@@ -201,6 +201,7 @@ enum tnode_kind {
     N_POSTDEC,
     N_MATCH,  /* kids: target|NULL, pattern (N_STR/N_INTERP); str: flags; op 1: !~ */
     N_SUBST,  /* kids: target|NULL, pattern, replacement; str: flags */
+    N_TRANS,  /* tr///: kids: target|NULL; str: short[256] table; iv: TR_* flags; op 1: !~ */
     N_FUNC,   /* op: builtin id; kids: args; flags F_BLOCKARG: kids[0] is a block */
     N_METHOD, /* kids: invocant, args...; str: method name */
     N_CLASS,  /* bareword class name before -> */
@@ -223,6 +224,10 @@ enum {
     F_DEREF_ARROW = 32,
     F_HANDLE = 64, /* N_STR: a bareword filehandle (FH) */
 };
+
+/* tr///: what a byte becomes besides another byte, and the flags */
+enum { TR_KEEP = -1, TR_DELETE = -2 };
+enum { TR_RETURN = 1, TR_SQUEEZE = 2, TR_COUNT_ONLY = 4 };
 
 enum tbinop {
     OP_CONCAT = 1,
@@ -410,6 +415,7 @@ int tmpl_charge_bytes(esm_tmpl_env *env, const tnode *n, size_t bytes);
 tsv *tmpl_builtin(esm_tmpl_env *env, tnode *n, int want_list, tlist *out);
 tsv *tmpl_regex_match(esm_tmpl_env *env, tnode *n, int want_list, tlist *out);
 tsv *tmpl_regex_subst(esm_tmpl_env *env, tnode *n);
+tsv *tmpl_transliterate(esm_tmpl_env *env, tnode *n);
 void tmpl_regex_free(void *re);
 /* Whether a compiled pattern is attached to any tree (see tnode_free). */
 int tmpl_regex_live(void);

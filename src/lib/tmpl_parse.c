@@ -1091,6 +1091,143 @@ static tnode *subst_op(parser *p, size_t at, char open)
     return n;
 }
 
+/* One character of a tr/// list at s[*i] (escapes as Perl reads them in
+ * tr, which interpolates nothing). */
+static int tr_char(const char *s, size_t len, size_t *i)
+{
+    unsigned char c = (unsigned char)s[(*i)++];
+    if (c != '\\' || *i >= len)
+        return c;
+    c = (unsigned char)s[(*i)++];
+    switch (c) {
+    case 'n':
+        return '\n';
+    case 't':
+        return '\t';
+    case 'r':
+        return '\r';
+    case 'f':
+        return '\f';
+    case 'e':
+        return 27;
+    case 'a':
+        return 7;
+    case 'x': {
+        int v = 0, braced = *i < len && s[*i] == '{';
+        if (braced)
+            (*i)++;
+        for (int k = 0; *i < len && (braced || k < 2) && hexval(s[*i]) >= 0; k++)
+            v = v * 16 + hexval(s[(*i)++]);
+        if (braced && *i < len && s[*i] == '}')
+            (*i)++;
+        return v > 255 ? -1 : v;
+    }
+    default:
+        if (c >= '0' && c <= '7') {
+            int v = c - '0';
+            for (int k = 1; k < 3 && *i < len && s[*i] >= '0' && s[*i] <= '7'; k++)
+                v = v * 8 + (s[(*i)++] - '0');
+            return v > 255 ? -1 : v;
+        }
+        return c; /* \\ \- \/ and any other escaped character */
+    }
+}
+
+/* Expands a tr/// list with its ranges (a-z) into out (at most 1024
+ * characters, as a list longer than that means nothing more for bytes);
+ * the count, or -1 with the error raised. */
+static int tr_list(parser *p, size_t at, const char *s, size_t len, unsigned char *out)
+{
+    int n = 0;
+    size_t i = 0;
+    while (i < len) {
+        int c = tr_char(s, len, &i);
+        if (c < 0)
+            return unsupported(p, at, "character above \\xff in tr///"), -1;
+        if (i + 1 < len && s[i] == '-') {
+            i++;
+            int e = tr_char(s, len, &i);
+            if (e < 0)
+                return unsupported(p, at, "character above \\xff in tr///"), -1;
+            if (e < c)
+                return fail_at(p, at, "Invalid range \"%c-%c\" in transliteration operator", c, e),
+                       -1;
+            for (int k = c; k <= e && n < 1024; k++)
+                out[n++] = (unsigned char)k;
+            continue;
+        }
+        if (n < 1024)
+            out[n++] = (unsigned char)c;
+    }
+    return n;
+}
+
+/* tr/SEARCH/REPLACE/cdsr and y///: the lists are expanded here into a
+ * table of what each byte becomes (TR_KEEP: not in the list, TR_DELETE:
+ * deleted), kept in the node's str; iv holds the flags. */
+static tnode *trans_op(parser *p, size_t at, char open)
+{
+    size_t start, len, rstart, rlen;
+    if (!read_delimited(p, open, &start, &len))
+        return NULL;
+    char ropen = open;
+    if (closing_delim(open) != open) {
+        ws(p);
+        if (at_end(p))
+            return fail_at(p, at, "syntax error: transliteration replacement not terminated");
+        ropen = p->s[p->pos++];
+    }
+    if (!read_delimited(p, ropen, &rstart, &rlen))
+        return NULL;
+    char flags[8] = "";
+    if (!read_flags(p, "cdsr", flags, sizeof(flags), at))
+        return NULL;
+    unsigned char search[1024], repl[1024];
+    size_t ul;
+    char *u = undelimit(p->s + start, len, open, &ul);
+    int ns = tr_list(p, at, u, ul, search);
+    free(u);
+    u = undelimit(p->s + rstart, rlen, ropen, &ul);
+    int nr = ns < 0 ? -1 : tr_list(p, at, u, ul, repl);
+    free(u);
+    if (nr < 0)
+        return NULL;
+    int del = strchr(flags, 'd') != NULL;
+    if (strchr(flags, 'c')) {
+        /* the complement, in byte order */
+        unsigned char in[256] = {0};
+        for (int i = 0; i < ns; i++)
+            in[search[i]] = 1;
+        ns = 0;
+        for (int c = 0; c < 256; c++)
+            if (!in[c])
+                search[ns++] = (unsigned char)c;
+    }
+    short *map = arena_alloc(p, 256 * sizeof(short));
+    for (int c = 0; c < 256; c++)
+        map[c] = TR_KEEP;
+    int identity = 1;
+    for (int i = 0; i < ns; i++) {
+        unsigned char c = search[i];
+        if (map[c] != TR_KEEP)
+            continue; /* the first occurrence counts */
+        if (i < nr)
+            map[c] = repl[i];
+        else if (del)
+            map[c] = TR_DELETE;
+        else
+            map[c] = nr ? repl[nr - 1] : c;
+        identity &= map[c] == c;
+    }
+    tnode *n = node_at(p, N_TRANS, at);
+    add_kid(n, NULL);
+    n->str = (char *)map;
+    n->slen = 256 * sizeof(short);
+    n->iv = (strchr(flags, 'r') ? TR_RETURN : 0) | (strchr(flags, 's') ? TR_SQUEEZE : 0) |
+            (identity && !strchr(flags, 's') ? TR_COUNT_ONLY : 0);
+    return n;
+}
+
 /* ---- numbers ---- */
 
 static tnode *number(parser *p)
@@ -1241,20 +1378,20 @@ static const builtin_def builtins[] = {
 
 /* Words that are Perl but outside the subset, with the reason shown. */
 static const char *const refused_words[] = {
-    "sub",      "eval",       "require", "use",      "no",        "package",  "BEGIN",
-    "END",      "system",     "exec",    "fork",     "open",      "close",    "print",
-    "printf",   "say",        "unlink",  "rename",   "mkdir",     "rmdir",    "chdir",
-    "kill",     "exit",       "sleep",   "local",    "goto",      "dump",     "wait",
-    "waitpid",  "syscall",    "binmode", "select",   "sysopen",   "sysread",  "syswrite",
-    "seek",     "tell",       "read",    "eof",      "glob",      "chmod",    "chown",
-    "symlink",  "link",       "utime",   "time",     "localtime", "gmtime",   "rand",
-    "srand",    "bless",      "tie",     "untie",    "format",    "write",    "pos",
-    "lock",     "wantarray",  "caller",  "qr",       "tr",        "y",        "study",
-    "reset",    "pack",       "unpack",  "vec",      "sprintf_",  "lstat",    "stat",
-    "readline", "readpipe",   "socket",  "connect",  "truncate",  "fcntl",    "ioctl",
-    "flock",    "pipe",       "umask",   "getpwnam", "getgrnam",  "getpwuid", "getgrgid",
-    "splice",   "wantarray_", "do_",     "last_",    "redo",      "continue", "given",
-    "when",     "default",    "state",   "lcfirst_", "xor",       NULL,
+    "sub",     "eval",      "require",  "use",      "no",        "package",  "BEGIN",
+    "END",     "system",    "exec",     "fork",     "open",      "close",    "print",
+    "printf",  "say",       "unlink",   "rename",   "mkdir",     "rmdir",    "chdir",
+    "kill",    "exit",      "sleep",    "local",    "goto",      "dump",     "wait",
+    "waitpid", "syscall",   "binmode",  "select",   "sysopen",   "sysread",  "syswrite",
+    "seek",    "tell",      "read",     "eof",      "glob",      "chmod",    "chown",
+    "symlink", "link",      "utime",    "time",     "localtime", "gmtime",   "rand",
+    "srand",   "bless",     "tie",      "untie",    "format",    "write",    "pos",
+    "lock",    "wantarray", "caller",   "qr",       "study",     "reset",    "pack",
+    "unpack",  "vec",       "sprintf_", "lstat",    "stat",      "readline", "readpipe",
+    "socket",  "connect",   "truncate", "fcntl",    "ioctl",     "flock",    "pipe",
+    "umask",   "getpwnam",  "getgrnam", "getpwuid", "getgrgid",  "splice",   "wantarray_",
+    "do_",     "last_",     "redo",     "continue", "given",     "when",     "default",
+    "state",   "lcfirst_",  "xor",      NULL,
 };
 
 static const builtin_def *find_builtin(const char *w, size_t n)
@@ -1849,6 +1986,8 @@ static tnode *quote_like(parser *p, const char *w, size_t wl, size_t at)
         return match_op(p, at, open);
     if (wl == 1 && w[0] == 's')
         return subst_op(p, at, open);
+    if (w[0] == 'y' || w[0] == 't')
+        return trans_op(p, at, open);
     size_t start, len;
     if (!read_delimited(p, open, &start, &len))
         return NULL;
@@ -2175,8 +2314,8 @@ static tnode *parse_term_inner(parser *p)
     for (const builtin_def *h = handle_builtins; h->name; h++)
         if (strlen(h->name) == wl && memcmp(h->name, w, wl) == 0)
             return handle_call(p, h, at);
-    if ((wl == 1 && (w[0] == 'q' || w[0] == 'm' || w[0] == 's')) ||
-        (wl == 2 && w[0] == 'q' && (w[1] == 'q' || w[1] == 'w')))
+    if ((wl == 1 && (w[0] == 'q' || w[0] == 'm' || w[0] == 's' || w[0] == 'y')) ||
+        (wl == 2 && ((w[0] == 'q' && (w[1] == 'q' || w[1] == 'w')) || memcmp(w, "tr", 2) == 0)))
         return quote_like(p, w, wl, at);
     if (wl == 2 && memcmp(w, "qx", 2) == 0)
         return unsupported(p, at, "qx (command execution)");
@@ -2459,7 +2598,7 @@ static tnode *parse_bind(parser *p)
         tnode *r = parse_unary(p);
         if (!r)
             return tnode_free(a), NULL;
-        if (r->kind == N_MATCH || r->kind == N_SUBST) {
+        if (r->kind == N_MATCH || r->kind == N_SUBST || r->kind == N_TRANS) {
             if (r->kids[0]) {
                 tnode_free(a);
                 tnode_free(r);
@@ -2470,6 +2609,10 @@ static tnode *parse_bind(parser *p)
             if (neg && r->kind == N_SUBST) {
                 tnode_free(r);
                 return fail_at(p, at, "Using !~ with s///r doesn't make sense");
+            }
+            if (neg && r->kind == N_TRANS && (r->iv & TR_RETURN)) {
+                tnode_free(r);
+                return fail_at(p, at, "Using !~ with tr///r doesn't make sense");
             }
             a = r;
         } else {

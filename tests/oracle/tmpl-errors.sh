@@ -38,7 +38,9 @@ refused eof-argv '{ eof() }' '1:3: unsupported Perl: eof() (end of all the ARGV 
 refused stdout '{ close(STDOUT) }' '1:9: unsupported Perl: standard input/output handle'
 refused unknown-function '{ frobnicate(1) }' "1:3: unsupported Perl: call of unknown function or bareword 'frobnicate'"
 refused bitwise '{ 1 | 2 }' '1:5: unsupported Perl: bitwise operator | or ^'
-refused tr '{ $x =~ tr/a/b/ }' '1:9: unsupported Perl: tr'
+refused tr-range '{ my $s = "x"; $s =~ tr/z-a//; }' '1:22: Invalid range "z-a" in transliteration operator'
+refused tr-wide '{ my $s = "x"; $s =~ tr/\x{100}//; }' '1:22: unsupported Perl: character above \xff in tr///'
+refused tr-modifier '{ my $s = "x"; $s =~ tr/a/b/e; }' '1:22: unsupported Perl: regex modifier /e'
 refused subst-e '{ $x =~ s/a/b/e }' '1:9: unsupported Perl: regex modifier /e'
 refused class-method '{ Foo::Bar->new }' '1:13: unsupported Perl: class method Foo::Bar->new'
 refused db-class-write '{ esmith::ConfigDB->create("x") }' '1:21: unsupported Perl: class method esmith::ConfigDB->create'
