@@ -1799,6 +1799,7 @@ tsv *tmpl_builtin(esm_tmpl_env *env, tnode *n, int want_list, tlist *out)
         return tmpl_io_builtin(env, n, want_list, out);
     case B_LDAPBASE:
     case B_LDAPPASSWORD:
+    case B_LOAD_TEXT:
         return tmpl_util_builtin(env, n, want_list, out);
     case B_CHOMP:
     case B_CHOP:

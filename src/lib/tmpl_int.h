@@ -309,6 +309,7 @@ enum tbuiltin {
     B_CLOSEDIR,
     B_LDAPBASE, /* esmith::util::ldapBase */
     B_LDAPPASSWORD,
+    B_LOAD_TEXT, /* Text::Template::_load_text */
     B_NCALLS
 };
 
@@ -431,12 +432,14 @@ void tmpl_io_last_read(esm_tmpl_env *env, esm_buf *msg);
 /* $! (as Perl prints it) and $. (lines read from the last handle read). */
 tsv *tmpl_io_special(esm_tmpl_env *env, char name);
 void tmpl_io_free(struct tio *io);
-/* The first line of a regular file under the root, without its newline
- * (undef when the file is empty): 1; 0 when path is not a regular file;
- * -1 with the error raised. */
-int tmpl_io_first_line(esm_tmpl_env *env, tnode *n, const char *path, tsv **line_out);
+/* A regular file under the root: its first line without the newline
+ * (undef when the file is empty), or the whole file; 1; 0 when path is
+ * not a regular file or cannot be opened ($! set); -1 with the error
+ * raised (a first line that cannot be opened is an error). */
+int tmpl_io_read_file(esm_tmpl_env *env, tnode *n, const char *path, int first_line, tsv **out);
 
-/* The pure functions of esmith::util real fragments call (tmpl_util.c). */
+/* The pure functions of esmith::util real fragments call, and
+ * Text::Template::_load_text (tmpl_util.c). */
 tsv *tmpl_util_builtin(esm_tmpl_env *env, tnode *n, int want_list, tlist *out);
 
 /* Config bindings */

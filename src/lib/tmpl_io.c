@@ -603,7 +603,7 @@ static tsv *do_close(esm_tmpl_env *env, tnode *n)
     return tsv_new_iv(1);
 }
 
-int tmpl_io_first_line(esm_tmpl_env *env, tnode *n, const char *path, tsv **line_out)
+int tmpl_io_read_file(esm_tmpl_env *env, tnode *n, const char *path, int first_line, tsv **out)
 {
     int dirfd;
     char last[NAME_MAX + 1];
@@ -620,7 +620,8 @@ int tmpl_io_first_line(esm_tmpl_env *env, tnode *n, const char *path, tsv **line
         errno = ENOENT;
     close(dirfd);
     if (fd < 0) {
-        if (errno == ENOENT)
+        env->errno_val = errno;
+        if (errno == ENOENT || !first_line)
             return 0;
         tmpl_die(env, n, "Could not open %s: %s", path, strerror(errno));
         return -1;
@@ -628,7 +629,7 @@ int tmpl_io_first_line(esm_tmpl_env *env, tnode *n, const char *path, tsv **line
     struct tio io = {.fd = fd};
     tsv *line = NULL;
     for (;;) {
-        char *nl = memchr(io.buf.data ? io.buf.data : "", '\n', io.buf.len);
+        char *nl = first_line ? memchr(io.buf.data ? io.buf.data : "", '\n', io.buf.len) : NULL;
         if (nl) {
             line = tsv_new_str(io.buf.data, (size_t)(nl - io.buf.data));
             break;
@@ -639,12 +640,15 @@ int tmpl_io_first_line(esm_tmpl_env *env, tnode *n, const char *path, tsv **line
             return -1;
         }
         if (f == 0) {
-            line = io.buf.len ? tsv_new_str(io.buf.data, io.buf.len) : tsv_new();
+            /* a first line of nothing is undef; a whole empty file is "" */
+            line = io.buf.len || !first_line
+                       ? tsv_new_str(io.buf.data ? io.buf.data : "", io.buf.len)
+                       : tsv_new();
             break;
         }
     }
     io_close(&io);
-    *line_out = line;
+    *out = line;
     return 1;
 }
 

@@ -1369,10 +1369,12 @@ static const builtin_def builtins[] = {
     {"chop", B_CHOP, 'u', 0, 1},
     {"undef", B_UNDEF, 'u', 0, 1},
     {"ref", B_REF, 'u', 0, 1},
-    /* esmith::util, loaded by the original before any fragment runs; the
-     * prototypes ($) and () make them a named unary and a term */
+    /* esmith::util, loaded by the original before any fragment runs (the
+     * prototypes ($) and () make them a named unary and a term), and the
+     * expanding Text::Template's own file reader */
     {"esmith::util::ldapBase", B_LDAPBASE, 'u', 1, 1},
     {"esmith::util::LdapPassword", B_LDAPPASSWORD, '0', 0, 0},
+    {"Text::Template::_load_text", B_LOAD_TEXT, 'l', 1, -1},
     {NULL, 0, 0, 0, 0},
 };
 

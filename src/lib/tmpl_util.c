@@ -1,7 +1,9 @@
 /*
  * tmpl_util.c - the functions of e-smith's esmith::util module that real
  * fragments call: ldapBase (9 of 303 surveyed fragments, the LDAP
- * configuration of smeserver-base, roundcube and sogo) and LdapPassword.
+ * configuration of smeserver-base, roundcube and sogo) and LdapPassword;
+ * and Text::Template's own _load_text, which a wordpress fragment calls to
+ * include the default template-begin.
  *
  * The original loads esmith::util before any template runs, so fragments
  * call these by their full name without a `use`. Only what computes from
@@ -11,6 +13,7 @@
  */
 #include "tmpl_int.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* The password file LdapPassword reads, a server path (under the root). */
@@ -53,7 +56,7 @@ static tsv *ldap_base(esm_tmpl_env *env, tnode *n)
 static tsv *ldap_password(esm_tmpl_env *env, tnode *n)
 {
     tsv *line = NULL;
-    int rc = tmpl_io_first_line(env, n, LDAP_PW_FILE, &line);
+    int rc = tmpl_io_read_file(env, n, LDAP_PW_FILE, 1, &line);
     if (rc < 0)
         return NULL;
     if (rc == 0)
@@ -63,11 +66,43 @@ static tsv *ldap_password(esm_tmpl_env *env, tnode *n)
     return line;
 }
 
+/* Text::Template::_load_text($file): the whole file (read under the
+ * root), or undef when it cannot be opened. Its value is a slurping
+ * <$fh> in the caller's context: in list context an empty file gives an
+ * empty list (*empty_list set). */
+static tsv *load_text(esm_tmpl_env *env, tnode *n, int *empty_list)
+{
+    tsv *a = tmpl_eval_scalar(env, n->kids[0]);
+    if (!a)
+        return NULL;
+    char b[64];
+    size_t l;
+    const char *s = tmpl_strval(env, n, a, b, &l);
+    char *path = s ? esm_xstrndup(s, l) : NULL;
+    tsv_dec(a);
+    if (!path)
+        return NULL;
+    tsv *text = NULL;
+    int rc = l && !memchr(path, '\0', l) ? tmpl_io_read_file(env, n, path, 0, &text) : 0;
+    free(path);
+    if (rc < 0)
+        return NULL;
+    *empty_list = rc && text->len == 0;
+    return rc ? text : tsv_new();
+}
+
 /* The evaluator's entry: the value in scalar context, pushed on out in
  * list context (each function returns one value). */
 tsv *tmpl_util_builtin(esm_tmpl_env *env, tnode *n, int want_list, tlist *out)
 {
-    tsv *r = n->op == B_LDAPBASE ? ldap_base(env, n) : ldap_password(env, n);
+    int empty_list = 0;
+    tsv *r = n->op == B_LDAPBASE       ? ldap_base(env, n)
+             : n->op == B_LDAPPASSWORD ? ldap_password(env, n)
+                                       : load_text(env, n, &empty_list);
+    if (r && want_list && out && empty_list) {
+        tsv_dec(r);
+        return tsv_new();
+    }
     if (r && want_list && out) {
         tlist_push(out, r);
         return tsv_new();

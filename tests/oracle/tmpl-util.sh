@@ -20,6 +20,10 @@ for f in 00header 10sshd 20ftp 0 90local.rpmsave README; do
 done
 mkdir "$d/subdir"
 ln -s 10sshd "$d/15link"
+# the default template-begin a wordpress fragment includes, an empty file
+mkdir -p "$ROOT/etc/e-smith/templates-default"
+printf '#------\n# DO NOT MODIFY THIS FILE.\n#------\n' >"$ROOT/etc/e-smith/templates-default/template-begin"
+: >"$ROOT/srv/templates/emptyfile"
 # a database opened by its absolute server path (wireguard's peers)
 mkdir -p "$ROOT/home/e-smith/db"
 printf 'wg-quick@wg0=service|status|enabled\nalice=wg_peer|ip|10.10.0.2|pubkey|QUxJQ0U=|status|enabled\nbob=wg_peer|ip|10.10.0.3|pubkey|Qk9C|status|disabled\n' \
