@@ -1792,6 +1792,93 @@ static tsv *elem_rvalue(esm_tmpl_env *env, tnode *n)
     return hash_elem(env, hv, n->kids[1]);
 }
 
+/* One test of perlop's smartmatch table for two plain scalars: undef
+ * matches undef, a number on the right (or on the left, with a numeric
+ * string on the right) compares with ==, anything else with eq. 1 or 0;
+ * -1 with the error raised where Perl's answer would depend on whether a
+ * string was once used as a number (flags this engine does not keep):
+ * two different strings one of which looks like a number. */
+static int smart_scalar(esm_tmpl_env *env, tnode *n, const tsv *a, const tsv *b)
+{
+    if (a->t == T_REF || b->t == T_REF) {
+        tmpl_unsupported(env, n, "~~ on a reference or object");
+        return -1;
+    }
+    if (b->t == T_UNDEF || a->t == T_UNDEF)
+        return a->t == b->t;
+    int a_num = a->t == T_IV || a->t == T_NV, b_num = b->t == T_IV || b->t == T_NV;
+    char ba[64], bb[64];
+    size_t la, lb;
+    const char *sa = tsv_str(a, ba, &la), *sb = tsv_str(b, bb, &lb);
+    int b_nummy = b_num || tmpl_looks_like_number(sb, lb);
+    if (b_num || (a_num && b_nummy)) {
+        tsv *eq = binop(env, n, OP_NUM_EQ, a, b);
+        if (!eq)
+            return -1;
+        int r = tsv_true(eq);
+        tsv_dec(eq);
+        return r;
+    }
+    int same = la == lb && memcmp(sa, sb, la) == 0;
+    if (!a_num && (b_nummy || tmpl_looks_like_number(sa, la)) &&
+        !(same && tsv_nv(a) == tsv_nv(a))) {
+        tmpl_unsupported(env, n, "~~ between strings that look like numbers");
+        return -1;
+    }
+    return same;
+}
+
+/* EXPR ~~ @array / EXPR ~~ [...] (any element matches) and EXPR ~~ EXPR
+ * for plain scalars, as the original's fragments use it (a service key
+ * in a list of exceptions); hashes, regexes, code and arrays on the left
+ * are refused. Perl's yes or no. */
+static tsv *smartmatch(esm_tmpl_env *env, tnode *n)
+{
+    tnode *l = n->kids[0], *r = n->kids[1];
+    if (l->kind == N_AVAR || l->kind == N_HVAR || l->kind == N_RV2AV || l->kind == N_RV2HV ||
+        r->kind == N_HVAR || r->kind == N_RV2HV || r->kind == N_MATCH)
+        return tmpl_unsupported(env, n, "~~ with a hash, a regex or an array on the left");
+    tsv *a = tmpl_eval_scalar(env, l);
+    if (!a)
+        return NULL;
+    tav *av = NULL;
+    tsv *b = NULL;
+    if (r->kind == N_AVAR || r->kind == N_RV2AV) {
+        av = tmpl_array_of(env, r, 0);
+        if (!av && env->unwind) {
+            tsv_dec(a);
+            return NULL;
+        }
+    } else {
+        b = tmpl_eval_scalar(env, r);
+        if (!b) {
+            tsv_dec(a);
+            return NULL;
+        }
+        if (b->t == T_REF && b->rk == RK_ARRAY)
+            av = b->ref;
+    }
+    int found = 0;
+    if (av || !b) {
+        if (av)
+            av->rc++;
+        tsv *undef = tsv_new();
+        for (size_t i = 0; av && i < av->n && found == 0; i++)
+            found = smart_scalar(env, n, a, av->v[i] ? av->v[i] : undef);
+        tsv_dec(undef);
+        if (av)
+            tav_dec(av);
+    } else {
+        found = smart_scalar(env, n, a, b);
+    }
+    tsv_dec(a);
+    if (b)
+        tsv_dec(b);
+    if (found < 0)
+        return NULL;
+    return found ? tsv_new_iv(1) : tsv_new_str("", 0);
+}
+
 static tsv *last_of_list(esm_tmpl_env *env, tnode *n)
 {
     tlist l = {0};
@@ -1970,6 +2057,8 @@ static tsv *eval_scalar_inner(esm_tmpl_env *env, tnode *n)
         return tmpl_regex_subst(env, n);
     case N_TRANS:
         return tmpl_transliterate(env, n);
+    case N_SMARTMATCH:
+        return smartmatch(env, n);
     case N_FUNC:
         return tmpl_builtin(env, n, 0, NULL);
     case N_METHOD:

@@ -199,12 +199,13 @@ enum tnode_kind {
     N_PREDEC,
     N_POSTINC,
     N_POSTDEC,
-    N_MATCH,  /* kids: target|NULL, pattern (N_STR/N_INTERP); str: flags; op 1: !~ */
-    N_SUBST,  /* kids: target|NULL, pattern, replacement; str: flags */
-    N_TRANS,  /* tr///: kids: target|NULL; str: short[256] table; iv: TR_* flags; op 1: !~ */
-    N_FUNC,   /* op: builtin id; kids: args; flags F_BLOCKARG: kids[0] is a block */
-    N_METHOD, /* kids: invocant, args...; str: method name */
-    N_CLASS,  /* bareword class name before -> */
+    N_MATCH,      /* kids: target|NULL, pattern (N_STR/N_INTERP); str: flags; op 1: !~ */
+    N_SUBST,      /* kids: target|NULL, pattern, replacement; str: flags */
+    N_SMARTMATCH, /* kids: left, right (~~) */
+    N_TRANS,      /* tr///: kids: target|NULL; str: short[256] table; iv: TR_* flags; op 1: !~ */
+    N_FUNC,       /* op: builtin id; kids: args; flags F_BLOCKARG: kids[0] is a block */
+    N_METHOD,     /* kids: invocant, args...; str: method name */
+    N_CLASS,      /* bareword class name before -> */
     N_NEXT,
     N_LAST,
     N_RETURN,

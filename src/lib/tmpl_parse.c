@@ -1433,7 +1433,8 @@ static int term_follows(parser *p)
         return 0;
     if (c == '.' && peekc(p, 1) != '.' && !isdigit((unsigned char)peekc(p, 1)))
         return 0;
-    if (c == '*' || c == '>' || (c == '!' && peekc(p, 1) == '='))
+    if (c == '*' || c == '>' || (c == '!' && peekc(p, 1) == '=') ||
+        (c == '~' && peekc(p, 1) == '~'))
         return 0;
     static const char *const stop[] = {"or",  "and",     "if", "unless", "while", "until",
                                        "for", "foreach", "x",  "eq",     "ne",    "lt",
@@ -2648,7 +2649,7 @@ enum {
 
 typedef struct binop_tok {
     int prec;
-    int kind; /* N_BINOP, N_AND, N_OR, N_DOR, or -1 for a refused operator */
+    int kind; /* N_BINOP, N_AND, N_OR, N_DOR, N_SMARTMATCH, or -1 for a refused operator */
     int op;
     size_t len;
     const char *refused;
@@ -2750,6 +2751,10 @@ static binop_tok scan_binop(parser *p)
     case '^':
         if (d != '=')
             t.prec = PREC_BITOR, t.kind = -1, t.refused = "bitwise operator | or ^";
+        break;
+    case '~':
+        if (d == '~')
+            t.prec = PREC_EQ, t.kind = N_SMARTMATCH, t.len = 2;
         break;
     case 'l':
     case 'g':

@@ -56,6 +56,9 @@ refused bareword-argument '{ Foo 1 }' "1:3: unsupported Perl: call of unknown fu
 refused package-var-in-string '{ my $t = "v"; "[$t::]" }' '1:18: unsupported Perl: package-qualified variable'
 refused record-internal-field '{ $DB->get("sshd")->{type} }' "1:21: unsupported Perl: direct access to an object's internal hash"
 refused missing-record-key '{ $DB->get("nope")->{key} }' "1:21: Can't use an undefined value as a HASH reference"
+refused smartmatch-numeric-strings '{ "1" ~~ ["1.0"] }' '1:7: unsupported Perl: ~~ between strings that look like numbers'
+refused smartmatch-hash '{ my %h = (a => 1); "a" ~~ %h }' '1:25: unsupported Perl: ~~ with a hash, a regex or an array on the left'
+refused smartmatch-regex '{ "a" ~~ /a/ }' '1:7: unsupported Perl: ~~ with a hash, a regex or an array on the left'
 refused flip-flop '{ my $x = (1..2) ? 1 : 0; }' '1:13: unsupported Perl: .. in scalar context (flip-flop)'
 
 # syntax errors
