@@ -705,6 +705,34 @@ static int target_replace(struct target *t, const esm_buf *text, uid_t uid, gid_
     return step ? -1 : 0;
 }
 
+/* Gives an unchanged target the owner and mode it should have, through
+ * the directory handle and without following a link planted since it was
+ * read; nothing is done when they are right already. */
+static int target_set_owner_mode(const struct target *t, uid_t uid, gid_t gid, mode_t mode,
+                                 esm_err *err)
+{
+    if (t->st.st_uid == uid && t->st.st_gid == gid && (t->st.st_mode & 07777) == mode)
+        return 0;
+    int fd = openat(t->dirfd, t->base, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
+        return esm_err_sys(err, errno, "cannot open %s", t->shown);
+    struct stat st;
+    const char *step = NULL;
+    if (fstat(fd, &st) < 0)
+        step = "cannot stat";
+    else if (!S_ISREG(st.st_mode))
+        step = "refusing a non-regular file at";
+    else if ((st.st_uid != uid || st.st_gid != gid) && fchown(fd, uid, gid) < 0)
+        step = "cannot set the owner of";
+    else if ((st.st_mode & 07777) != mode && fchmod(fd, mode) < 0)
+        step = "cannot set the mode of";
+    int saved = errno;
+    close(fd);
+    if (step != NULL)
+        return esm_err_sys(err, saved, "%s %s", step, t->shown);
+    return 0;
+}
+
 /* rpm leaves these beside config files it did not overwrite; the
  * expanded file supersedes them. */
 static void remove_rpm_leftovers(const struct target *t)
@@ -810,16 +838,17 @@ int esm_expand(const char *path, const struct esm_expand_opts *opts, esm_db *con
              "WARNING: Template processing succeeded for %s: %zu fragment%s generated warnings",
              output, run.warnings, run.warnings == 1 ? "" : "s");
 
-    /* An existing target keeps its owner and mode (the admin may have
-     * changed them); metadata and the defaults are for a new file. The
-     * default owner is root, who runs this on a server; anyone else (a
-     * test under $ESMITH_ROOT) cannot give files away and keeps them. */
+    /* The metadata's owner and mode, else root:root 0644, as the original's
+     * processTemplate applies them; the CLI passes an existing target's own
+     * instead (keep_owner_mode). The default owner is root, who runs this
+     * on a server; anyone else (a test under $ESMITH_ROOT) cannot give
+     * files away and keeps them. */
     uid_t uid = geteuid() == 0 ? 0 : geteuid();
     gid_t gid = geteuid() == 0 ? 0 : getegid();
     mode_t mode = 0644;
-    if (t.exists) {
-        if (target_read(&t, err) < 0)
-            goto out;
+    if (t.exists && target_read(&t, err) < 0)
+        goto out;
+    if (t.exists && opts->keep_owner_mode) {
         uid = t.st.st_uid;
         gid = t.st.st_gid;
         mode = t.st.st_mode & 07777;
@@ -838,6 +867,10 @@ int esm_expand(const char *path, const struct esm_expand_opts *opts, esm_db *con
         memcmp(esm_buf_str(&t.old), esm_buf_str(&text), text.len) == 0) {
         rc = ESM_EXPAND_UNCHANGED;
         if (!opts->dry_run) {
+            if (target_set_owner_mode(&t, uid, gid, mode, err) < 0) {
+                rc = -1;
+                goto out;
+            }
             remove_rpm_leftovers(&t);
             remove_stale_temps(&t);
         }

@@ -19,8 +19,11 @@
  *             UID, GID, PERMS, TEMPLATE_PATH, OUTPUT_FILENAME, DELETE,
  *             MORE_DATA. Metadata wins over the caller's options, as in
  *             the original's processTemplate.
- *   output    an existing target keeps its owner and mode; a new one gets
- *             the metadata's, else root:root 0644. The text goes to a temporary file
+ *   output    the target gets the metadata's owner and mode, else root:root
+ *             0644, also when its text is unchanged (an event repairs a
+ *             file's mode, as the original's generic_template_expand
+ *             does); with keep_owner_mode (the CLI) an existing target
+ *             keeps its own. The text goes to a temporary file
  *             created with O_EXCL and an unpredictable name beside the
  *             target (never through a planted symlink), fsync'd, and
  *             renamed over the target; when the content is byte-identical
@@ -58,6 +61,7 @@ struct esm_expand_opts {
     const char *expand_queue;    /* one template source dir replacing the default two */
     const char *event;           /* sets $EVENT in an env esm_expand creates (NULL: unset) */
     int dry_run;                 /* change nothing on disk (use diff_out to see the effect) */
+    int keep_owner_mode;         /* an existing target keeps its owner and mode (the CLI) */
     esm_expand_msg_fn on_message;
     void *msg_ctx;
 };

@@ -48,8 +48,8 @@ static const char *option_value(const char *name, int argc, char **argv, int *i)
 
 int main(int argc, char **argv)
 {
-    struct esm_expand_opts opts = {0};
-    opts.on_message = print_message;
+    /* As the original CLI: an existing target keeps its owner and mode. */
+    struct esm_expand_opts opts = {.keep_owner_mode = 1, .on_message = print_message};
     int diff = 0;
     int first = argc;
     for (int i = 1; i < argc; i++) {

@@ -68,3 +68,32 @@ check "-v shows the fragment's error" grep -q '^tev: S05generic_template_expand:
 check_eq "the broken template's target is unchanged" "$sum" "$(md5sum <"$ROOT/etc/demo.conf")"
 check_eq "the other templates are still expanded" "other rfc" "$(cat "$ROOT/etc/other.conf")"
 check "handlers after it still run" test -e "$ROOT/seen-by-S10"
+
+# ---- owner and mode: an event applies the metadata's (else root:root 0644) ----
+# to an existing target too, text unchanged or not, as the original's
+# generic_template_expand does; the expand-template CLI keeps the file's own.
+rm "$T/etc/demo.conf/25broken"
+M="$ROOT/etc/e-smith/templates.metadata/etc"
+mkdir -p "$M"
+printf 'PERMS=0640\nGID=65534\n' >"$M/other.conf"
+signal-event tev
+chmod 0600 "$ROOT/etc/demo.conf"
+chown 65534:65534 "$ROOT/etc/other.conf"
+chmod 0604 "$ROOT/etc/other.conf"
+sum=$(md5sum "$ROOT/etc/demo.conf" "$ROOT/etc/other.conf")
+check "event with unchanged texts" signal-event tev
+check_eq "unchanged texts are not rewritten" "$sum" "$(md5sum "$ROOT/etc/demo.conf" "$ROOT/etc/other.conf")"
+check_eq "event: an unchanged target without metadata gets root:root 0644" "644 0:0" \
+    "$(stat -c '%a %u:%g' "$ROOT/etc/demo.conf")"
+check_eq "event: an unchanged target gets the metadata's mode and group" "640 0:65534" \
+    "$(stat -c '%a %u:%g' "$ROOT/etc/other.conf")"
+chmod 0600 "$ROOT/etc/demo.conf"
+check "expand-template of the same target" expand-template /etc/demo.conf
+check_eq "the expand-template CLI keeps an existing target's mode" "600" \
+    "$(stat -c '%a' "$ROOT/etc/demo.conf")"
+rm "$ROOT/etc/other.conf"
+ln -s /etc/passwd "$ROOT/etc/other.conf"
+signal-event tev 2>/dev/null
+check_eq "a symlink at the target fails the event" 1 "$?"
+check_eq "and the link's victim keeps its mode" "$(stat -c '%a %u:%g' /etc/passwd)" \
+    "$(stat -L -c '%a %u:%g' "$ROOT/etc/other.conf")"
