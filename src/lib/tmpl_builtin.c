@@ -133,8 +133,8 @@ static tsv *quotemeta(esm_tmpl_env *env, tnode *n)
 
 typedef struct sort_ctx {
     esm_tmpl_env *env;
-    tnode *block; /* NULL: string comparison */
-    tglob *ga, *gb;
+    tnode *block;  /* NULL: string comparison */
+    size_t ga, gb; /* $a and $b by index: the block may grow the glob table */
     int failed;
 } sort_ctx;
 
@@ -161,10 +161,11 @@ static int sort_cmp(sort_ctx *c, tsv *x, tsv *y)
         c->failed = 1;
         return 0;
     }
-    tsv_dec(c->ga->sv);
-    tsv_dec(c->gb->sv);
-    c->ga->sv = tsv_inc(x);
-    c->gb->sv = tsv_inc(y);
+    tglob *ga = &c->env->globs[c->ga], *gb = &c->env->globs[c->gb];
+    tsv_dec(ga->sv);
+    tsv_dec(gb->sv);
+    ga->sv = tsv_inc(x);
+    gb->sv = tsv_inc(y);
     size_t mark = c->env->mortals.n;
     tsv *v = tmpl_eval_scalar(c->env, c->block);
     tmpl_free_mortals(c->env, mark);
@@ -207,19 +208,23 @@ static tsv *do_sort(esm_tmpl_env *env, tnode *n, int want_list, tlist *out)
         tlist_free(&items);
         return tmpl_unsupported(env, n, "sort in scalar context");
     }
-    sort_ctx c = {env, from ? n->kids[0] : NULL, NULL, NULL, 0};
+    sort_ctx c = {env, from ? n->kids[0] : NULL, 0, 0, 0};
     tsv *sa = NULL, *sb = NULL;
     if (c.block) {
-        c.ga = tmpl_glob(env, "a", 1);
-        c.gb = tmpl_glob(env, "b", 1);
-        if (!c.ga || !c.gb) {
+        tglob *ga = tmpl_glob(env, "a", 1);
+        if (ga)
+            c.ga = (size_t)(ga - env->globs);
+        tglob *gb = ga ? tmpl_glob(env, "b", 1) : NULL;
+        if (!gb) {
             tlist_free(&items);
             return NULL;
         }
-        sa = c.ga->sv;
-        sb = c.gb->sv;
-        c.ga->sv = tsv_new();
-        c.gb->sv = tsv_new();
+        c.gb = (size_t)(gb - env->globs);
+        ga = &env->globs[c.ga];
+        sa = ga->sv;
+        sb = gb->sv;
+        ga->sv = tsv_new();
+        gb->sv = tsv_new();
     }
     if (tmpl_charge(env, n, (long)items.n) < 0) {
         c.failed = 1;
@@ -229,10 +234,11 @@ static tsv *do_sort(esm_tmpl_env *env, tnode *n, int want_list, tlist *out)
         free(tmp);
     }
     if (c.block) {
-        tsv_dec(c.ga->sv);
-        tsv_dec(c.gb->sv);
-        c.ga->sv = sa;
-        c.gb->sv = sb;
+        tglob *ga = &env->globs[c.ga], *gb = &env->globs[c.gb];
+        tsv_dec(ga->sv);
+        tsv_dec(gb->sv);
+        ga->sv = sa;
+        gb->sv = sb;
     }
     if (c.failed) {
         tlist_free(&items);
@@ -255,6 +261,7 @@ static tsv *do_map_grep(esm_tmpl_env *env, tnode *n, int want_list, tlist *out)
         tlist_free(&items);
         return NULL;
     }
+    size_t gi = (size_t)(g - env->globs); /* the block may grow the glob table */
     tsv *saved = g->sv;
     g->sv = NULL;
     tlist res = {0};
@@ -266,6 +273,7 @@ static tsv *do_map_grep(esm_tmpl_env *env, tnode *n, int want_list, tlist *out)
             failed = 1;
             break;
         }
+        g = &env->globs[gi];
         tsv_dec(g->sv);
         g->sv = tsv_inc(items.v[i]);
         size_t mark = env->mortals.n;
@@ -294,6 +302,7 @@ static tsv *do_map_grep(esm_tmpl_env *env, tnode *n, int want_list, tlist *out)
         }
         tmpl_free_mortals(env, mark);
     }
+    g = &env->globs[gi];
     tsv_dec(g->sv);
     g->sv = saved;
     tlist_free(&items);
