@@ -297,6 +297,21 @@ static tsv *handle_slot(esm_tmpl_env *env, tnode *h, char *name, size_t size)
     return tmpl_lvalue(env, h);
 }
 
+/* The slot of a directory handle argument: bareword directory handles
+ * are their own namespace in Perl (DH may be a file and a directory
+ * handle at once); a scalar (opendir(my $dh, ...)) holds a reference as
+ * for open. Counted. */
+static tsv *dir_slot(esm_tmpl_env *env, tnode *h, char *name, size_t size)
+{
+    if (h->kind == N_STR && (h->flags & F_HANDLE)) {
+        snprintf(name, size, "%s", h->str);
+        if (!env->dirhandles)
+            env->dirhandles = thv_new();
+        return tsv_inc(thv_fetch(env->dirhandles, h->str, h->slen, 1));
+    }
+    return handle_slot(env, h, name, size);
+}
+
 /* The open handle an argument names, or NULL (not an error: Perl reads
  * nothing from an unopened handle). */
 static struct tio *handle_of(esm_tmpl_env *env, tnode *h, int *failed)
@@ -356,6 +371,53 @@ static int handle_clash(esm_tmpl_env *env, tnode *n, int want_dir)
     return -1;
 }
 
+/* Binds a fresh, closed handle to open's or opendir's first argument,
+ * refusing one already open as the other kind. A new object every time:
+ * an old one still referenced elsewhere keeps reading its file, as in
+ * Perl. NULL on an error already raised. */
+static struct tio *bind_new_handle(esm_tmpl_env *env, tnode *n, int want_dir)
+{
+    if (handle_clash(env, n, want_dir) < 0)
+        return NULL;
+    char name[64];
+    tsv *slot = want_dir ? dir_slot(env, n->kids[0], name, sizeof(name))
+                         : handle_slot(env, n->kids[0], name, sizeof(name));
+    if (!slot)
+        return NULL;
+    tobj *o = esm_xcalloc(1, sizeof(*o));
+    o->rc = 1;
+    o->kind = RK_IO;
+    o->class_name = "GLOB";
+    o->io = esm_xcalloc(1, sizeof(*o->io));
+    o->io->fd = -1;
+    o->io->eof = 1;
+    o->io->weak = &env->last_read;
+    snprintf(o->io->name, sizeof(o->io->name), "%s", name);
+    tsv *ref = tsv_new_ref(RK_IO, o);
+    tsv_set(slot, ref);
+    tsv_dec(ref);
+    tsv_dec(slot);
+    return o->io;
+}
+
+/* Opens PATH for open and opendir as a chroot at the root would (see
+ * resolve), with FLAGS added to no-follow and close-on-exec. The fd, -1
+ * with errno set for $! (an empty PATH is ENOENT), -2 on an error
+ * already raised. */
+static int open_under_root(esm_tmpl_env *env, tnode *n, const char *path, int flags)
+{
+    int dirfd;
+    char last[NAME_MAX + 1];
+    int rc = path[0] ? resolve(env, n, path, 1, &dirfd, last) : (errno = ENOENT, -1);
+    if (rc < 0)
+        return rc;
+    int fd = openat(dirfd, last, flags | O_NOFOLLOW | O_CLOEXEC);
+    int saved = errno;
+    close(dirfd);
+    errno = saved;
+    return fd;
+}
+
 /* How an open() mode or 2-argument spec is refused. */
 static const char *refused_mode(const char *m)
 {
@@ -408,45 +470,11 @@ static tsv *do_open(esm_tmpl_env *env, tnode *n)
         return tmpl_unsupported(env, n, why);
     if (!path)
         return NULL;
-    if (handle_clash(env, n, 0) < 0) {
-        free(path);
-        return NULL;
-    }
-    char name[64];
-    tsv *slot = handle_slot(env, n->kids[0], name, sizeof(name));
-    if (!slot) {
-        free(path);
-        return NULL;
-    }
-    /* a new handle every time: an old one still referenced elsewhere
-     * keeps reading its file, as in Perl */
-    tobj *o = esm_xcalloc(1, sizeof(*o));
-    o->rc = 1;
-    o->kind = RK_IO;
-    o->class_name = "GLOB";
-    o->io = esm_xcalloc(1, sizeof(*o->io));
-    o->io->fd = -1;
-    o->io->eof = 1;
-    o->io->weak = &env->last_read;
-    snprintf(o->io->name, sizeof(o->io->name), "%s", name);
-    tsv *ref = tsv_new_ref(RK_IO, o);
-    tsv_set(slot, ref);
-    tsv_dec(ref);
-    tsv_dec(slot);
-
-    int dirfd;
-    char last[NAME_MAX + 1];
-    int rc = path[0] ? resolve(env, n, path, 1, &dirfd, last) : (errno = ENOENT, -1);
+    struct tio *io = bind_new_handle(env, n, 0);
+    int fd = io ? open_under_root(env, n, path, O_RDONLY | O_NONBLOCK) : -2;
     free(path);
-    if (rc == -2)
+    if (fd == -2)
         return NULL;
-    int fd = -1;
-    if (rc == 0) {
-        fd = openat(dirfd, last, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-        int saved = errno;
-        close(dirfd);
-        errno = saved;
-    }
     struct stat st;
     if (fd >= 0 && fstat(fd, &st) == 0 && (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode))) {
         close(fd);
@@ -456,8 +484,8 @@ static tsv *do_open(esm_tmpl_env *env, tnode *n)
         env->errno_val = errno;
         return tsv_new();
     }
-    o->io->fd = fd;
-    o->io->eof = 0;
+    io->fd = fd;
+    io->eof = 0;
     return tsv_new_iv(1);
 }
 
@@ -654,21 +682,6 @@ int tmpl_io_read_file(esm_tmpl_env *env, tnode *n, const char *path, int first_l
 
 /* ---- directories ---- */
 
-/* The slot of a directory handle argument: bareword directory handles
- * are their own namespace in Perl (DH may be a file and a directory
- * handle at once); a scalar (opendir(my $dh, ...)) holds a reference as
- * for open. Counted. */
-static tsv *dir_slot(esm_tmpl_env *env, tnode *h, char *name, size_t size)
-{
-    if (h->kind == N_STR && (h->flags & F_HANDLE)) {
-        snprintf(name, size, "%s", h->str);
-        if (!env->dirhandles)
-            env->dirhandles = thv_new();
-        return tsv_inc(thv_fetch(env->dirhandles, h->str, h->slen, 1));
-    }
-    return handle_slot(env, h, name, size);
-}
-
 /* The open directory an argument names, or NULL (readdir and closedir of
  * an unopened handle give undef/false, as in Perl). */
 static DIR *dir_of(esm_tmpl_env *env, tnode *h, struct tio **io_out, int *failed)
@@ -697,43 +710,11 @@ static tsv *do_opendir(esm_tmpl_env *env, tnode *n)
     char *path = path_arg(env, n, 1);
     if (!path)
         return NULL;
-    if (handle_clash(env, n, 1) < 0) {
-        free(path);
-        return NULL;
-    }
-    char name[64];
-    tsv *slot = dir_slot(env, n->kids[0], name, sizeof(name));
-    if (!slot) {
-        free(path);
-        return NULL;
-    }
-    tobj *o = esm_xcalloc(1, sizeof(*o));
-    o->rc = 1;
-    o->kind = RK_IO;
-    o->class_name = "GLOB";
-    o->io = esm_xcalloc(1, sizeof(*o->io));
-    o->io->fd = -1;
-    o->io->eof = 1;
-    o->io->weak = &env->last_read;
-    snprintf(o->io->name, sizeof(o->io->name), "%s", name);
-    tsv *ref = tsv_new_ref(RK_IO, o);
-    tsv_set(slot, ref);
-    tsv_dec(ref);
-    tsv_dec(slot);
-
-    int dirfd;
-    char last[NAME_MAX + 1];
-    int rc = path[0] ? resolve(env, n, path, 1, &dirfd, last) : (errno = ENOENT, -1);
+    struct tio *io = bind_new_handle(env, n, 1);
+    int fd = io ? open_under_root(env, n, path, O_RDONLY | O_DIRECTORY) : -2;
     free(path);
-    if (rc == -2)
+    if (fd == -2)
         return NULL;
-    int fd = -1;
-    if (rc == 0) {
-        fd = openat(dirfd, last, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-        int saved = errno;
-        close(dirfd);
-        errno = saved;
-    }
     DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
     if (!d) {
         env->errno_val = errno;
@@ -741,7 +722,7 @@ static tsv *do_opendir(esm_tmpl_env *env, tnode *n)
             close(fd);
         return tsv_new();
     }
-    o->io->dir = d;
+    io->dir = d;
     return tsv_new_iv(1);
 }
 
