@@ -10,8 +10,8 @@
 # its absolute path; the files only this test has are read through paths
 # relative to the root (Perl's cwd), which our engine takes from the root.
 . "${ESMITH_SRC:-.}/tests/lib.sh"
+. "$TOP/tests/oracle-lib.sh"
 here="$TOP/tests/oracle"
-render="$TOP/$O/helpers/render"
 cp "$here/oracle.db" "$T_TMP/configuration"
 cp "$here/accounts.db" "$T_TMP/accounts"
 DBPATH=$T_TMP
@@ -34,23 +34,6 @@ ln -s missing.crt "$d/certs/dangling.crt"
 printf 'key=value\nname = esmith\n[section]\nkey2=v2\n' >"$d/settings.ini"
 
 for case in "$here"/io-cases/*; do
-    name=$(basename "$case")
-    if ! (cd "$ROOT" && perl "$here/tt-render.pl" --db "$T_TMP/configuration" \
-        --event test-event "$case") >"$T_TMP/want" 2>"$T_TMP/want.err"; then
-        not_ok "$name: Text::Template fails on the case"
-        sed 's/^/#   /' "$T_TMP/want.err" | head -5
-        continue
-    fi
-    if ! ESMITH_ROOT="$ROOT" "$render" --db "$T_TMP/configuration" --event test-event "$case" \
-        >"$T_TMP/got" 2>"$T_TMP/got.err"; then
-        not_ok "$name: our engine fails"
-        sed 's/^/#   /' "$T_TMP/got.err" | head -5
-        continue
-    fi
-    if cmp -s "$T_TMP/want" "$T_TMP/got"; then
-        ok "$name: byte-identical to Text::Template"
-    else
-        not_ok "$name: differs from Text::Template"
-        diff "$T_TMP/want" "$T_TMP/got" | head -10 | sed 's/^/#   /'
-    fi
+    oracle_compare "$(basename "$case")" "$ROOT" --db "$T_TMP/configuration" \
+        --event test-event "$case"
 done

@@ -8,8 +8,8 @@
 # name them by paths relative to it (Perl's cwd, our engine's `/`); a
 # database opened by an absolute path is read under the root by both.
 . "${ESMITH_SRC:-.}/tests/lib.sh"
+. "$TOP/tests/oracle-lib.sh"
 here="$TOP/tests/oracle"
-render="$TOP/$O/helpers/render"
 cp "$here/oracle.db" "$T_TMP/configuration"
 ROOT="$T_TMP/root"
 mkdir -p "$ROOT/etc/openldap" "$ROOT/srv/templates/etc/hosts.allow" "$ROOT/srv/templates/empty"
@@ -29,24 +29,9 @@ mkdir -p "$ROOT/home/e-smith/db"
 printf 'wg-quick@wg0=service|status|enabled\nalice=wg_peer|ip|10.10.0.2|pubkey|QUxJQ0U=|status|enabled\nbob=wg_peer|ip|10.10.0.3|pubkey|Qk9C|status|disabled\n' \
     >"$ROOT/home/e-smith/db/wireguard"
 
+# its esmith::util reads under $ESMITH_ROOT as our engine does
+ESMITH_ROOT=$ROOT
+export ESMITH_ROOT
 for case in "$here"/util-cases/*; do
-    name=$(basename "$case")
-    if ! (cd "$ROOT" && ESMITH_ROOT="$ROOT" perl "$here/tt-render.pl" \
-        --db "$T_TMP/configuration" "$case") >"$T_TMP/want" 2>"$T_TMP/want.err"; then
-        not_ok "$name: Text::Template fails on the case"
-        sed 's/^/#   /' "$T_TMP/want.err" | head -5
-        continue
-    fi
-    if ! ESMITH_ROOT="$ROOT" "$render" --db "$T_TMP/configuration" "$case" \
-        >"$T_TMP/got" 2>"$T_TMP/got.err"; then
-        not_ok "$name: our engine fails"
-        sed 's/^/#   /' "$T_TMP/got.err" | head -5
-        continue
-    fi
-    if cmp -s "$T_TMP/want" "$T_TMP/got"; then
-        ok "$name: byte-identical to Text::Template"
-    else
-        not_ok "$name: differs from Text::Template"
-        diff "$T_TMP/want" "$T_TMP/got" | head -10 | sed 's/^/#   /'
-    fi
+    oracle_compare "$(basename "$case")" "$ROOT" --db "$T_TMP/configuration" "$case"
 done

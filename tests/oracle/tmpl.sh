@@ -5,8 +5,8 @@
 # Debian's Text::Template (tt-render.pl) against the same db; the outputs
 # must be byte-identical and both must succeed.
 . "${ESMITH_SRC:-.}/tests/lib.sh"
+. "$TOP/tests/oracle-lib.sh"
 here="$TOP/tests/oracle"
-render="$TOP/$O/helpers/render"
 cp "$here/oracle.db" "$T_TMP/configuration"
 cp "$here/accounts.db" "$T_TMP/accounts"
 for db in networks hosts domains; do
@@ -16,28 +16,10 @@ done
 DBPATH=$T_TMP
 export DBPATH
 for case in "$here"/cases/*; do
-    name=$(basename "$case")
     if [ -d "$case" ]; then
         set -- "$case"/*
     else
         set -- "$case"
     fi
-    if ! perl "$here/tt-render.pl" --db "$T_TMP/configuration" --event test-event "$@" \
-        >"$T_TMP/want" 2>"$T_TMP/want.err"; then
-        not_ok "$name: Text::Template fails on the case"
-        sed 's/^/#   /' "$T_TMP/want.err" | head -5
-        continue
-    fi
-    if ! "$render" --db "$T_TMP/configuration" --event test-event "$@" >"$T_TMP/got" \
-        2>"$T_TMP/got.err"; then
-        not_ok "$name: our engine fails"
-        sed 's/^/#   /' "$T_TMP/got.err" | head -5
-        continue
-    fi
-    if cmp -s "$T_TMP/want" "$T_TMP/got"; then
-        ok "$name: byte-identical to Text::Template"
-    else
-        not_ok "$name: differs from Text::Template"
-        diff "$T_TMP/want" "$T_TMP/got" | head -10 | sed 's/^/#   /'
-    fi
+    oracle_compare "$(basename "$case")" "" --db "$T_TMP/configuration" --event test-event "$@"
 done
