@@ -32,6 +32,29 @@ static tsv *arg_scalar(esm_tmpl_env *env, tnode *n, int i)
     return g->sv ? tsv_inc(g->sv) : tsv_new();
 }
 
+/* $_ as the target of an operator that may assign to it (s///, tr///,
+ * chomp, m//g's pos): its scalar, created when $_ has none yet. Counted;
+ * NULL on an error raised. */
+static tsv *topic_target(esm_tmpl_env *env)
+{
+    tglob *g = tmpl_glob(env, "_", 1);
+    if (!g)
+        return NULL;
+    if (!g->sv)
+        g->sv = tsv_new();
+    return tsv_inc(g->sv);
+}
+
+/* What s/// or tr/// works on: the bound expression (as an lvalue when
+ * the operator changes it in place), else $_. Counted; NULL on an error
+ * raised. */
+static tsv *bound_target(esm_tmpl_env *env, tnode *n, int in_place)
+{
+    if (!n->kids[0])
+        return topic_target(env);
+    return in_place ? tmpl_lvalue(env, n->kids[0]) : tmpl_eval_scalar(env, n->kids[0]);
+}
+
 static int args_list(esm_tmpl_env *env, tnode *n, int from, tlist *out)
 {
     for (int i = from; i < n->nkids; i++)
@@ -466,12 +489,7 @@ tsv *tmpl_regex_match(esm_tmpl_env *env, tnode *n, int want_list, tlist *out)
         if (!target)
             target = tmpl_eval_scalar(env, n->kids[0]);
     } else {
-        tglob *g = tmpl_glob(env, "_", 1);
-        if (!g)
-            return NULL;
-        if (!g->sv)
-            g->sv = tsv_new();
-        target = tsv_inc(g->sv);
+        target = topic_target(env);
     }
     if (!target)
         return NULL;
@@ -584,17 +602,7 @@ tsv *tmpl_transliterate(esm_tmpl_env *env, tnode *n)
     const short *map = (const short *)n->str;
     int flags = (int)n->iv;
     int in_place = !(flags & (TR_RETURN | TR_COUNT_ONLY));
-    tsv *target;
-    if (n->kids[0]) {
-        target = in_place ? tmpl_lvalue(env, n->kids[0]) : tmpl_eval_scalar(env, n->kids[0]);
-    } else {
-        tglob *g = tmpl_glob(env, "_", 1);
-        if (!g)
-            return NULL;
-        if (!g->sv)
-            g->sv = tsv_new();
-        target = tsv_inc(g->sv);
-    }
+    tsv *target = bound_target(env, n, in_place);
     if (!target)
         return NULL;
     char buf[64];
@@ -642,17 +650,7 @@ tsv *tmpl_regex_subst(esm_tmpl_env *env, tnode *n)
     const char *flags = n->str ? n->str : "";
     int global = strchr(flags, 'g') != NULL;
     int ret_new = strchr(flags, 'r') != NULL;
-    tsv *target;
-    if (n->kids[0]) {
-        target = ret_new ? tmpl_eval_scalar(env, n->kids[0]) : tmpl_lvalue(env, n->kids[0]);
-    } else {
-        tglob *g = tmpl_glob(env, "_", 1);
-        if (!g)
-            return NULL;
-        if (!g->sv)
-            g->sv = tsv_new();
-        target = tsv_inc(g->sv);
-    }
+    tsv *target = bound_target(env, n, !ret_new);
     if (!target)
         return NULL;
     pcre2_code *code = regex_for(env, n, n->kids[1], regex_opts(flags));
@@ -1460,12 +1458,10 @@ static tsv *do_chomp_chop(esm_tmpl_env *env, tnode *n, int chop)
             tlist_push(&targets, t);
         }
     } else {
-        tglob *g = tmpl_glob(env, "_", 1);
-        if (!g)
+        tsv *t = topic_target(env);
+        if (!t)
             return NULL;
-        if (!g->sv)
-            g->sv = tsv_new();
-        tlist_push(&targets, tsv_inc(g->sv));
+        tlist_push(&targets, t);
     }
     /* chomp removes a trailing $/ (nothing when $/ is undef: slurp mode,
      * every trailing newline when it is "": paragraph mode) */
