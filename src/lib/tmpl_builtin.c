@@ -87,22 +87,30 @@ static tsv *list_result(int want_list, tlist *out, tlist *items)
     return r;
 }
 
-/* String of an argument; NULL (error raised) for references. */
-static char *arg_str(esm_tmpl_env *env, tnode *n, tsv *sv, size_t *len)
+/* The string of argument i (of $_ past the last one) as a copy the
+ * caller frees, its length in *len when len is set: the file names and
+ * texts builtins here, in tmpl_io.c and tmpl_util.c work on. NULL on an
+ * error raised (a reference where a string is needed, as in Perl's
+ * strict refs). */
+char *tmpl_arg_strdup(esm_tmpl_env *env, tnode *n, int i, size_t *len)
 {
+    tsv *a = arg_scalar(env, n, i);
+    if (!a)
+        return NULL;
     char buf[64];
-    const char *s = tmpl_strval(env, n, sv, buf, len);
-    return s ? esm_xstrndup(s, *len) : NULL;
+    size_t l;
+    const char *s = tmpl_strval(env, n, a, buf, &l);
+    char *r = s ? esm_xstrndup(s, l) : NULL;
+    tsv_dec(a);
+    if (len)
+        *len = l;
+    return r;
 }
 
 static tsv *case_map(esm_tmpl_env *env, tnode *n, int id)
 {
-    tsv *a = arg_scalar(env, n, 0);
-    if (!a)
-        return NULL;
     size_t len;
-    char *s = arg_str(env, n, a, &len);
-    tsv_dec(a);
+    char *s = tmpl_arg_strdup(env, n, 0, &len);
     if (!s)
         return NULL;
     switch (id) {
@@ -131,12 +139,8 @@ static tsv *case_map(esm_tmpl_env *env, tnode *n, int id)
 
 static tsv *quotemeta(esm_tmpl_env *env, tnode *n)
 {
-    tsv *a = arg_scalar(env, n, 0);
-    if (!a)
-        return NULL;
     size_t len;
-    char *s = arg_str(env, n, a, &len);
-    tsv_dec(a);
+    char *s = tmpl_arg_strdup(env, n, 0, &len);
     if (!s)
         return NULL;
     esm_buf b = ESM_BUF_INIT;

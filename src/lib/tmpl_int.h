@@ -415,6 +415,8 @@ int tmpl_charge(esm_tmpl_env *env, const tnode *n, long steps);
 int tmpl_charge_bytes(esm_tmpl_env *env, const tnode *n, size_t bytes);
 
 tsv *tmpl_builtin(esm_tmpl_env *env, tnode *n, int want_list, tlist *out);
+/* Argument i's string (of $_ past the last) as a copy; NULL on an error. */
+char *tmpl_arg_strdup(esm_tmpl_env *env, tnode *n, int i, size_t *len);
 tsv *tmpl_regex_match(esm_tmpl_env *env, tnode *n, int want_list, tlist *out);
 tsv *tmpl_regex_subst(esm_tmpl_env *env, tnode *n);
 tsv *tmpl_transliterate(esm_tmpl_env *env, tnode *n);

@@ -200,31 +200,11 @@ static int resolve(esm_tmpl_env *env, const tnode *n, const char *path, int foll
 
 /* ---- file tests ---- */
 
-/* The string argument of a builtin (or $_ when there is none). */
-static char *path_arg(esm_tmpl_env *env, tnode *n, int i)
-{
-    tsv *v;
-    if (i < n->nkids) {
-        v = tmpl_eval_scalar(env, n->kids[i]);
-    } else {
-        tglob *g = tmpl_glob(env, "_", 1);
-        v = g && g->sv ? tsv_inc(g->sv) : tsv_new();
-    }
-    if (!v)
-        return NULL;
-    char b[64];
-    size_t l;
-    const char *s = tmpl_strval(env, n, v, b, &l);
-    char *r = s ? esm_xstrndup(s, l) : NULL;
-    tsv_dec(v);
-    return r;
-}
-
 /* -X PATH: 1 or "" as Perl gives them, undef (and $!) when the file cannot
  * be examined; -s gives the size (0 for an empty file). */
 static tsv *file_test(esm_tmpl_env *env, tnode *n)
 {
-    char *path = path_arg(env, n, 0);
+    char *path = tmpl_arg_strdup(env, n, 0, NULL);
     if (!path)
         return NULL;
     int op = (int)n->iv;
@@ -436,7 +416,7 @@ static tsv *do_open(esm_tmpl_env *env, tnode *n)
 {
     if (n->nkids < 2)
         return tmpl_unsupported(env, n, "open without a file name");
-    char *spec = path_arg(env, n, 1);
+    char *spec = tmpl_arg_strdup(env, n, 1, NULL);
     if (!spec)
         return NULL;
     char *path = NULL;
@@ -450,7 +430,7 @@ static tsv *do_open(esm_tmpl_env *env, tnode *n)
         if (!why && !(ml == 1 && m[0] == '<'))
             why = "open mode other than '<'";
         if (!why)
-            path = path_arg(env, n, 2);
+            path = tmpl_arg_strdup(env, n, 2, NULL);
     } else {
         /* Perl trims the 2-argument spec and reads a leading '<' */
         char *m = spec + strspn(spec, " \t\n");
@@ -707,7 +687,7 @@ static DIR *dir_of(esm_tmpl_env *env, tnode *h, struct tio **io_out, int *failed
  * under the root as open's files are. */
 static tsv *do_opendir(esm_tmpl_env *env, tnode *n)
 {
-    char *path = path_arg(env, n, 1);
+    char *path = tmpl_arg_strdup(env, n, 1, NULL);
     if (!path)
         return NULL;
     struct tio *io = bind_new_handle(env, n, 1);

@@ -72,14 +72,8 @@ static tsv *ldap_password(esm_tmpl_env *env, tnode *n)
  * empty list (*empty_list set). */
 static tsv *load_text(esm_tmpl_env *env, tnode *n, int *empty_list)
 {
-    tsv *a = tmpl_eval_scalar(env, n->kids[0]);
-    if (!a)
-        return NULL;
-    char b[64];
     size_t l;
-    const char *s = tmpl_strval(env, n, a, b, &l);
-    char *path = s ? esm_xstrndup(s, l) : NULL;
-    tsv_dec(a);
+    char *path = tmpl_arg_strdup(env, n, 0, &l);
     if (!path)
         return NULL;
     tsv *text = NULL;
