@@ -1031,6 +1031,26 @@ static tnode *regex_pattern(parser *p, size_t at, size_t start, size_t len, char
     return n;
 }
 
+/* The replacement part of s/// and tr///: after a bracketing first part
+ * it has its own delimiters, whitespace allowed before them (s{a} {b},
+ * tr[a-z][A-Z]), else it runs to the next delimiter (s/a/b/). Its
+ * delimiter in *ropen; 0 with the error raised, WHAT naming the operator
+ * as Perl's message does. */
+static int read_replacement(parser *p, size_t at, char open, const char *what, char *ropen,
+                            size_t *start, size_t *len)
+{
+    *ropen = open;
+    if (closing_delim(open) != open) {
+        ws(p);
+        if (at_end(p)) {
+            fail_at(p, at, "syntax error: %s replacement not terminated", what);
+            return 0;
+        }
+        *ropen = p->s[p->pos++];
+    }
+    return read_delimited(p, *ropen, start, len);
+}
+
 static tnode *match_op(parser *p, size_t at, char open)
 {
     size_t start, len;
@@ -1056,14 +1076,8 @@ static tnode *subst_op(parser *p, size_t at, char open)
     size_t start, len, rstart, rlen;
     if (!read_delimited(p, open, &start, &len))
         return NULL;
-    char ropen = open;
-    if (closing_delim(open) != open) {
-        ws(p);
-        if (at_end(p))
-            return fail_at(p, at, "syntax error: substitution replacement not terminated");
-        ropen = p->s[p->pos++];
-    }
-    if (!read_delimited(p, ropen, &rstart, &rlen))
+    char ropen;
+    if (!read_replacement(p, at, open, "substitution", &ropen, &rstart, &rlen))
         return NULL;
     char flags[16] = "";
     if (!read_flags(p, "imsxgr", flags, sizeof(flags), at))
@@ -1170,14 +1184,8 @@ static tnode *trans_op(parser *p, size_t at, char open)
     size_t start, len, rstart, rlen;
     if (!read_delimited(p, open, &start, &len))
         return NULL;
-    char ropen = open;
-    if (closing_delim(open) != open) {
-        ws(p);
-        if (at_end(p))
-            return fail_at(p, at, "syntax error: transliteration replacement not terminated");
-        ropen = p->s[p->pos++];
-    }
-    if (!read_delimited(p, ropen, &rstart, &rlen))
+    char ropen;
+    if (!read_replacement(p, at, open, "transliteration", &ropen, &rstart, &rlen))
         return NULL;
     char flags[8] = "";
     if (!read_flags(p, "cdsr", flags, sizeof(flags), at))
