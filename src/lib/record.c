@@ -117,6 +117,20 @@ const char *esm_record_get(const esm_record *rec, const char *prop)
     return found ? rec->props[i].value : NULL;
 }
 
+/* Adds a property at i, where find_prop said it belongs, so the
+ * properties stay sorted by name; takes name and value (malloc'd). */
+static void insert_prop(esm_record *rec, size_t i, char *name, char *value)
+{
+    if (rec->count == rec->cap) {
+        rec->cap = rec->cap ? rec->cap * 2 : 8;
+        rec->props = esm_xrealloc(rec->props, rec->cap * sizeof *rec->props);
+    }
+    memmove(&rec->props[i + 1], &rec->props[i], (rec->count - i) * sizeof *rec->props);
+    rec->props[i].name = name;
+    rec->props[i].value = value;
+    rec->count++;
+}
+
 /* Sets without touching the raw bytes: the decoder uses it, so a freshly
  * decoded record still counts as unmodified. */
 static void set_prop_n(esm_record *rec, const char *prop, const char *value, size_t value_len)
@@ -129,14 +143,7 @@ static void set_prop_n(esm_record *rec, const char *prop, const char *value, siz
         rec->props[i].value = copy;
         return;
     }
-    if (rec->count == rec->cap) {
-        rec->cap = rec->cap ? rec->cap * 2 : 8;
-        rec->props = esm_xrealloc(rec->props, rec->cap * sizeof *rec->props);
-    }
-    memmove(&rec->props[i + 1], &rec->props[i], (rec->count - i) * sizeof *rec->props);
-    rec->props[i].name = esm_xstrdup(prop);
-    rec->props[i].value = copy;
-    rec->count++;
+    insert_prop(rec, i, esm_xstrdup(prop), copy);
 }
 
 /* set_prop_n for the decoder, taking name and value (malloc'd): a record
@@ -152,14 +159,7 @@ static void set_prop_owned(esm_record *rec, char *name, char *value)
         rec->props[i].value = value;
         return;
     }
-    if (rec->count == rec->cap) {
-        rec->cap = rec->cap ? rec->cap * 2 : 8;
-        rec->props = esm_xrealloc(rec->props, rec->cap * sizeof *rec->props);
-    }
-    memmove(&rec->props[i + 1], &rec->props[i], (rec->count - i) * sizeof *rec->props);
-    rec->props[i].name = name;
-    rec->props[i].value = value;
-    rec->count++;
+    insert_prop(rec, i, name, value);
 }
 
 void esm_record_set(esm_record *rec, const char *prop, const char *value)
