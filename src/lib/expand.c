@@ -642,6 +642,18 @@ static int write_all(int fd, const char *data, size_t len)
     return 0;
 }
 
+/* Gives the open regular file fd (st: its fstat) owner uid:gid and mode,
+ * changing only what differs. NULL, or the step that failed (errno set). */
+static const char *fd_set_owner_mode(int fd, const struct stat *st, uid_t uid, gid_t gid,
+                                     mode_t mode)
+{
+    if ((st->st_uid != uid || st->st_gid != gid) && fchown(fd, uid, gid) < 0)
+        return "cannot set the owner of";
+    if ((st->st_mode & 07777) != mode && fchmod(fd, mode) < 0)
+        return "cannot set the mode of";
+    return NULL;
+}
+
 /* Writes text to a fresh temporary file beside the target, sets owner and
  * mode, syncs it and renames it over the target. On failure the temporary
  * file is removed and the target untouched. */
@@ -683,11 +695,9 @@ static int target_replace(struct target *t, const esm_buf *text, uid_t uid, gid_
         step = "cannot write";
     else if (fstat(fd, &st) < 0)
         step = "cannot stat";
-    else if ((st.st_uid != uid || st.st_gid != gid) && fchown(fd, uid, gid) < 0)
-        step = "cannot set the owner of";
-    else if (fchmod(fd, mode) < 0)
-        step = "cannot set the mode of";
-    else if (fsync(fd) < 0)
+    else
+        step = fd_set_owner_mode(fd, &st, uid, gid, mode);
+    if (step == NULL && fsync(fd) < 0)
         step = "cannot sync";
     int saved = errno;
     /* Renamed while still open: the lock must cover the rename. The data is
@@ -722,10 +732,8 @@ static int target_set_owner_mode(const struct target *t, uid_t uid, gid_t gid, m
         step = "cannot stat";
     else if (!S_ISREG(st.st_mode))
         step = "refusing a non-regular file at";
-    else if ((st.st_uid != uid || st.st_gid != gid) && fchown(fd, uid, gid) < 0)
-        step = "cannot set the owner of";
-    else if ((st.st_mode & 07777) != mode && fchmod(fd, mode) < 0)
-        step = "cannot set the mode of";
+    else
+        step = fd_set_owner_mode(fd, &st, uid, gid, mode);
     int saved = errno;
     close(fd);
     if (step != NULL)
