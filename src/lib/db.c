@@ -108,7 +108,7 @@ static const char *shown(const char *s, char *out, size_t size)
 
 /* ---- opening ---- */
 
-static char *resolve_path(const char *name_or_path)
+char *esm_db_resolve_path(const char *name_or_path)
 {
     if (strchr(name_or_path, '/') != NULL)
         return esm_xstrdup(name_or_path);
@@ -346,7 +346,7 @@ esm_db *esm_db_open(const char *name_or_path, enum esm_db_mode mode, esm_err *er
     }
     esm_db *db = esm_xcalloc(1, sizeof *db);
     db->name = esm_xstrdup(name_or_path);
-    db->path = resolve_path(name_or_path);
+    db->path = esm_db_resolve_path(name_or_path);
     db->tdb_path = esm_xasprintf("%s.tdb", db->path);
     db->lock_path = esm_xasprintf("%s.lock", db->path);
     db->mode = mode;

@@ -65,6 +65,8 @@ enum esm_db_mode {
  * open and at each transaction start; a handle kept open long does not
  * notice other writers in between. */
 esm_db *esm_db_open(const char *name_or_path, enum esm_db_mode mode, esm_err *err);
+/* The flat file path esm_db_open uses for name_or_path (malloc'd). */
+char *esm_db_resolve_path(const char *name_or_path);
 void esm_db_close(esm_db *db);
 
 /* The name used in messages: "configuration", or the path as given. */

@@ -196,17 +196,7 @@ static const struct db_class {
  * made canonical (NULL when it does not exist). */
 static char *db_file(const char *name)
 {
-    char *path;
-    const char *dbpath = getenv("DBPATH");
-    if (strchr(name, '/')) {
-        path = esm_xstrdup(name);
-    } else if (dbpath && *dbpath) {
-        path = esm_xasprintf("%s/%s", dbpath, name);
-    } else {
-        char *dir = esm_path_dup("/home/e-smith/db");
-        path = esm_xasprintf("%s/%s", dir, name);
-        free(dir);
-    }
+    char *path = esm_db_resolve_path(name);
     char *real = realpath(path, NULL);
     free(path);
     return real;
