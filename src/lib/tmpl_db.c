@@ -202,36 +202,38 @@ static char *db_file(const char *name)
     return real;
 }
 
-/* Whether the open handle db is the database called name (by name or by
- * the file both designate). */
-static int same_db(esm_db *db, const char *name)
+/* Whether the open handle db designates the canonical flat file file. */
+static int db_has_file(esm_db *db, const char *file)
 {
-    if (!db)
-        return 0;
-    if (strcmp(esm_db_name(db), name) == 0)
-        return 1;
-    char *a = db_file(esm_db_name(db)), *b = db_file(name);
-    int same = a && b && strcmp(a, b) == 0;
-    free(a);
-    free(b);
+    char *own = db_file(esm_db_name(db));
+    int same = own && strcmp(own, file) == 0;
+    free(own);
     return same;
 }
 
 /* A read-only handle on the database called name, or NULL when its flat
  * file is missing (as the original, even if our TDB copy remains) or it
  * cannot be opened. One handle per database, kept until the env is freed:
- * TDB cannot open a file twice in a process. */
+ * TDB cannot open a file twice in a process. A handle is found by name
+ * first (fragments repeat open_ro), then by the file both designate, with
+ * name resolved once. */
 static esm_db *open_db(esm_tmpl_env *env, const char *name)
 {
-    if (same_db(env->config, name))
+    if (env->config && strcmp(esm_db_name(env->config), name) == 0)
         return env->config;
     for (size_t i = 0; i < env->nopened; i++)
-        if (same_db(env->opened[i], name))
+        if (strcmp(esm_db_name(env->opened[i]), name) == 0)
             return env->opened[i];
     char *file = db_file(name);
     if (!file)
         return NULL;
+    esm_db *found = env->config && db_has_file(env->config, file) ? env->config : NULL;
+    for (size_t i = 0; !found && i < env->nopened; i++)
+        if (db_has_file(env->opened[i], file))
+            found = env->opened[i];
     free(file);
+    if (found)
+        return found;
     esm_err err;
     esm_db *db = esm_db_open(name, ESM_DB_READ, &err);
     if (db) {

@@ -41,3 +41,16 @@ check_fails "missing db: expansion fails" expand-template /etc/hosts.allow
 cp "$T_TMP/err" "$T_TMP/expand.err"
 check "missing db: the die message" grep -qF "no hosts db" "$T_TMP/expand.err"
 check "missing db: target untouched" cmp "$ROOT/etc/hosts.allow" "$T_TMP/before"
+
+# one database reached by name and by its absolute path in one expansion:
+# the same handle (TDB cannot open a file twice in a process)
+frag templates /etc/samedb 10same '{
+    my $x = esmith::AccountsDB->open_ro;
+    my $y = esmith::ConfigDB->open_ro("/home/e-smith/db/accounts") || die "accounts by path\n";
+    my $z = esmith::ConfigDB->open_ro("/home/e-smith/db/configuration") || die "config by path\n";
+    join(",", $x->get("alice")->prop("FirstName"), $y->get("alice")->prop("FirstName"),
+         $z->get("sshd")->prop("TCPPort"), esmith::AccountsDB->open_ro->get("staff")->prop("Members"))
+}'
+check "same db by name and path: expand" expand-template /etc/samedb
+check_eq "same db by name and path: content" "# default begin
+Alice,Alice,22,alice" "$(out /etc/samedb)"
