@@ -462,7 +462,6 @@ thv *tmpl_hash_of(esm_tmpl_env *env, tnode *n, int create)
     return tmpl_die(env, n, "not a hash");
 }
 
-/* Hash key of a subscript node as a malloc'd string. */
 /* The key of a subscript, without a copy: a constant key is the tree's
  * own string; otherwise the caller keeps *hold (to drop after use) and
  * buf (64 bytes, for a number's digits) alive while it uses the key. */
