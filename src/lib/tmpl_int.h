@@ -25,7 +25,10 @@
 
 typedef struct tmpl_piece {
     int is_code;
-    char *text; /* escapes already applied; NUL-terminated */
+    /* escapes already applied; NUL-terminated; points into one buffer that
+     * all pieces of a split share (owned by the array, freed by
+     * tmpl_pieces_free, never by the piece) */
+    char *text;
     size_t len;
     int line; /* line of the text's end (TEXT) or of the opening brace (PROG) */
     int col;  /* column just after the opening brace (PROG) */
