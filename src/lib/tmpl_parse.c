@@ -1404,15 +1404,21 @@ static const char *const refused_words[] = {
     "state",   "lcfirst_",  "xor",      NULL,
 };
 
-static const builtin_def *find_builtin(const char *w, size_t n)
+/* The entry of table named w (n bytes, not NUL-terminated: the name must
+ * end where w does); no strlen per entry, as every word parsed asks. */
+static const builtin_def *find_in(const builtin_def *table, const char *w, size_t n)
 {
-    /* w is not NUL-terminated: the name must end where w does */
     if (n == 0)
         return NULL;
-    for (const builtin_def *b = builtins; b->name; b++)
+    for (const builtin_def *b = table; b->name; b++)
         if (b->name[0] == w[0] && strncmp(b->name, w, n) == 0 && b->name[n] == '\0')
             return b;
     return NULL;
+}
+
+static const builtin_def *find_builtin(const char *w, size_t n)
+{
+    return find_in(builtins, w, n);
 }
 
 static int is_refused(const char *w, size_t n)
@@ -2322,9 +2328,9 @@ static tnode *parse_term_inner(parser *p)
         return local_decl(p, at);
     if (wl == 3 && memcmp(w, "our", 3) == 0)
         return our_decl(p, at);
-    for (const builtin_def *h = handle_builtins; h->name; h++)
-        if (strlen(h->name) == wl && memcmp(h->name, w, wl) == 0)
-            return handle_call(p, h, at);
+    const builtin_def *h = find_in(handle_builtins, w, wl);
+    if (h)
+        return handle_call(p, h, at);
     if ((wl == 1 && (w[0] == 'q' || w[0] == 'm' || w[0] == 's' || w[0] == 'y')) ||
         (wl == 2 && ((w[0] == 'q' && (w[1] == 'q' || w[1] == 'w')) || memcmp(w, "tr", 2) == 0)))
         return quote_like(p, w, wl, at);
