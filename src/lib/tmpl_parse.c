@@ -1980,8 +1980,7 @@ static tnode *builtin_call(parser *p, const builtin_def *b, size_t at)
         args->iv = statement_line(p, at);
     if (args->nkids < b->min || (b->max >= 0 && args->nkids > b->max)) {
         tnode_free(args);
-        return fail_at(p, at, "%s arguments for %s", b->min > 0 && 0 ? "" : "wrong number of",
-                       b->name);
+        return fail_at(p, at, "wrong number of arguments for %s", b->name);
     }
     if ((b->id == B_SHIFT || b->id == B_POP) && args->nkids == 0) {
         tnode_free(args);
@@ -2336,8 +2335,6 @@ static tnode *parse_term_inner(parser *p)
         return quote_like(p, w, wl, at);
     if (wl == 2 && memcmp(w, "qx", 2) == 0)
         return unsupported(p, at, "qx (command execution)");
-    if (wl == 4 && memcmp(w, "undef", 4) == 0 && 0)
-        return NULL;
     if (wl == 2 && memcmp(w, "do", 2) == 0) {
         ws(p);
         if (peekc(p, 0) != '{')
