@@ -2019,6 +2019,29 @@ static tnode *quote_like(parser *p, const char *w, size_t wl, size_t at)
     return n;
 }
 
+/* The node kind of a variable with that sigil ($, @ or %). */
+static int var_kind(char sigil)
+{
+    return sigil == '$' ? N_SVAR : sigil == '@' ? N_AVAR : N_HVAR;
+}
+
+/* One variable of a my or our declaration ($x, @a or %h, no package):
+ * its node, or NULL with the error raised. */
+static tnode *declared_var(parser *p, const char *decl)
+{
+    size_t vat = p->pos;
+    char sigil = peekc(p, 0);
+    if (sigil != '$' && sigil != '@' && sigil != '%')
+        return fail_at(p, vat, "syntax error: expected a variable after %s", decl);
+    p->pos++;
+    size_t l = ident_len(p, p->pos);
+    if (!l || memchr(p->s + p->pos, ':', l))
+        return fail_at(p, vat, "syntax error: bad variable name after %s", decl);
+    tnode *v = var_node(p, var_kind(sigil), vat, pstrndup(p, p->s + p->pos, l));
+    p->pos += l;
+    return v;
+}
+
 static tnode *my_decl(parser *p, size_t at)
 {
     tnode *n = node_at(p, N_MY, at);
@@ -2031,30 +2054,16 @@ static tnode *my_decl(parser *p, size_t at)
         if (paren && looking_at(p, ")"))
             break;
         size_t vat = p->pos;
-        char sigil = peekc(p, 0);
         if (paren && accept_word(p, "undef")) { /* my ($a, undef, $b) = ... */
             tnode *u = node_at(p, N_FUNC, vat);
             u->op = B_UNDEF;
             add_kid(n, u);
             continue;
         }
-        if (sigil != '$' && sigil != '@' && sigil != '%') {
-            tnode_free(n);
-            return fail_at(p, vat, "syntax error: expected a variable after my");
-        }
-        p->pos++;
-        size_t l = ident_len(p, p->pos);
-        if (!l || memchr(p->s + p->pos, ':', l)) {
-            tnode_free(n);
-            return fail_at(p, vat, "syntax error: bad variable name after my");
-        }
-        tnode *v = var_node(p,
-                            sigil == '$'   ? N_SVAR
-                            : sigil == '@' ? N_AVAR
-                                           : N_HVAR,
-                            vat, pstrndup(p, p->s + p->pos, l));
+        tnode *v = declared_var(p, "my");
+        if (!v)
+            return NULL;
         v->flags |= F_MYVAR;
-        p->pos += l;
         add_kid(n, v);
     } while (paren && accept(p, ","));
     if (paren && !expect(p, ")")) {
@@ -2107,7 +2116,7 @@ static tnode *local_decl(parser *p, size_t at)
         char *name = var_name(p, sigil, vat);
         if (!name)
             return p->failed ? NULL : unsupported(p, vat, "local on an expression");
-        tnode *v = var_node(p, sigil == '$' ? N_SVAR : sigil == '@' ? N_AVAR : N_HVAR, vat, name);
+        tnode *v = var_node(p, var_kind(sigil), vat, name);
         if (peekc(p, 0) == '{' || peekc(p, 0) == '[')
             return unsupported(p, vat, "local on a hash or array element");
         add_kid(n, v);
@@ -2130,20 +2139,10 @@ static tnode *our_decl(parser *p, size_t at)
         n->flags |= F_PAREN;
     do {
         ws(p);
-        size_t vat = p->pos;
-        char sigil = peekc(p, 0);
-        if (sigil != '$' && sigil != '@' && sigil != '%')
-            return fail_at(p, vat, "syntax error: expected a variable after our");
-        p->pos++;
-        size_t l = ident_len(p, p->pos);
-        if (!l || memchr(p->s + p->pos, ':', l))
-            return fail_at(p, vat, "syntax error: bad variable name after our");
-        add_kid(n, var_node(p,
-                            sigil == '$'   ? N_SVAR
-                            : sigil == '@' ? N_AVAR
-                                           : N_HVAR,
-                            vat, pstrndup(p, p->s + p->pos, l)));
-        p->pos += l;
+        tnode *v = declared_var(p, "our");
+        if (!v)
+            return NULL;
+        add_kid(n, v);
     } while (paren && accept(p, ","));
     if (paren && !expect(p, ")"))
         return NULL;
