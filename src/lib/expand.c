@@ -422,6 +422,7 @@ struct target {
     char *shown; /* server path for messages */
     char *base;
     int dirfd;
+    int fd; /* the target as target_read read it (-1: not read) */
     int exists;
     struct stat st;
     esm_buf old; /* current content when it exists */
@@ -434,6 +435,8 @@ static void target_free(struct target *t)
     free(t->base);
     if (t->dirfd >= 0)
         close(t->dirfd);
+    if (t->fd >= 0)
+        close(t->fd);
     esm_buf_free(&t->old);
 }
 
@@ -494,6 +497,7 @@ static int open_target_dir(const char *dir, const char *shown, esm_err *err)
 static int target_open(struct target *t, const char *server_path, esm_err *err)
 {
     t->dirfd = -1;
+    t->fd = -1;
     t->exists = 0;
     t->old = (esm_buf)ESM_BUF_INIT;
     t->shown = esm_xstrdup(server_path);
@@ -523,7 +527,8 @@ static int target_open(struct target *t, const char *server_path, esm_err *err)
 }
 
 /* Reads the current target through the directory handle, refusing a link
- * planted since target_open. */
+ * planted since target_open. The file stays open (t->fd), so that what is
+ * done to an unchanged target is done to the file whose text was compared. */
 static int target_read(struct target *t, esm_err *err)
 {
     int fd = openat(t->dirfd, t->base, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
@@ -537,9 +542,12 @@ static int target_read(struct target *t, esm_err *err)
         rc = esm_err_set(err, ESM_E_INVALID, "%s is not a regular file: refused", t->shown);
     else
         rc = read_all(fd, t->shown, &t->old, err);
-    if (rc == 0)
+    if (rc == 0) {
         t->st = st;
-    close(fd);
+        t->fd = fd;
+    } else {
+        close(fd);
+    }
     return rc;
 }
 
@@ -716,29 +724,13 @@ static int target_replace(struct target *t, const esm_buf *text, uid_t uid, gid_
 }
 
 /* Gives an unchanged target the owner and mode it should have, through
- * the directory handle and without following a link planted since it was
- * read; nothing is done when they are right already. */
+ * the file target_read read (no name looked up again, so nothing planted
+ * since is touched); nothing is done when they are right already. */
 static int target_set_owner_mode(const struct target *t, uid_t uid, gid_t gid, mode_t mode,
                                  esm_err *err)
 {
-    if (t->st.st_uid == uid && t->st.st_gid == gid && (t->st.st_mode & 07777) == mode)
-        return 0;
-    int fd = openat(t->dirfd, t->base, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0)
-        return esm_err_sys(err, errno, "cannot open %s", t->shown);
-    struct stat st;
-    const char *step = NULL;
-    if (fstat(fd, &st) < 0)
-        step = "cannot stat";
-    else if (!S_ISREG(st.st_mode))
-        step = "refusing a non-regular file at";
-    else
-        step = fd_set_owner_mode(fd, &st, uid, gid, mode);
-    int saved = errno;
-    close(fd);
-    if (step != NULL)
-        return esm_err_sys(err, saved, "%s %s", step, t->shown);
-    return 0;
+    const char *step = fd_set_owner_mode(t->fd, &t->st, uid, gid, mode);
+    return step ? esm_err_sys(err, errno, "%s %s", step, t->shown) : 0;
 }
 
 /* rpm leaves these beside config files it did not overwrite; the
@@ -801,7 +793,7 @@ int esm_expand(const char *path, const struct esm_expand_opts *opts, esm_db *con
                          : opts->output_filename ? opts->output_filename
                                                  : path;
     int rc = -1;
-    struct target t = {NULL, NULL, NULL, -1, 0, {0}, ESM_BUF_INIT};
+    struct target t = {NULL, NULL, NULL, -1, -1, 0, {0}, ESM_BUF_INIT};
     struct fragment_list list = {NULL, 0, 0, {NULL, NULL}, 0};
     esm_buf text = ESM_BUF_INIT;
     esm_tmpl_env *env = env_or_NULL;
