@@ -262,15 +262,21 @@ static esm_db *open_db_named(esm_tmpl_env *env, const char *name)
 typedef struct prop_filter {
     char *prop;
     pcre2_code *re;
+    pcre2_match_data *md; /* made once, used for every record scanned */
 } prop_filter;
+
+static void filter_clear(prop_filter *f)
+{
+    free(f->prop);
+    pcre2_match_data_free(f->md);
+    pcre2_code_free(f->re);
+}
 
 /* Frees the first n conditions and the array. */
 static void filters_free(prop_filter *f, size_t n)
 {
-    for (size_t i = 0; i < n; i++) {
-        free(f[i].prop);
-        pcre2_code_free(f[i].re);
-    }
+    for (size_t i = 0; i < n; i++)
+        filter_clear(&f[i]);
     free(f);
 }
 
@@ -291,6 +297,7 @@ static int filter_init(esm_tmpl_env *env, tnode *n, prop_filter *f, const char *
         return -1;
     }
     f->prop = esm_xstrdup(prop);
+    f->md = pcre2_match_data_create_from_pattern(f->re, NULL);
     return 0;
 }
 
@@ -301,10 +308,7 @@ static int filters_match(const esm_record *rec, const prop_filter *f, size_t nf)
         const char *have = prop_of(rec, f[i].prop);
         if (!have)
             return 0;
-        pcre2_match_data *md = pcre2_match_data_create_from_pattern(f[i].re, NULL);
-        int rc = pcre2_match(f[i].re, (PCRE2_SPTR)have, strlen(have), 0, 0, md, NULL);
-        pcre2_match_data_free(md);
-        if (rc < 0)
+        if (pcre2_match(f[i].re, (PCRE2_SPTR)have, strlen(have), 0, 0, f[i].md, NULL) < 0)
             return 0;
     }
     return 1;
@@ -371,8 +375,7 @@ static int select_type(esm_tmpl_env *env, tnode *n, esm_db *db, const char *type
     if (filter_init(env, n, &f, "type", type) < 0)
         return -1;
     int rc = select_records(env, n, db, &f, 1, keys_only, res);
-    free(f.prop);
-    pcre2_code_free(f.re);
+    filter_clear(&f);
     return rc;
 }
 
