@@ -1126,6 +1126,12 @@ static int tr_char(const char *s, size_t len, size_t *i)
         return 27;
     case 'a':
         return 7;
+    case 'b': /* backspace in tr, as in a double-quoted string */
+        return '\b';
+    case 'c': /* \cX: the control character of X */
+        if (*i >= len)
+            return -1;
+        return toupper((unsigned char)s[(*i)++]) ^ 64;
     case 'x': {
         int v = 0, braced = *i < len && s[*i] == '{';
         if (braced)
