@@ -90,10 +90,15 @@ tsv *tmpl_io_special(esm_tmpl_env *env, char name)
  * follow_last is 0. On success *dirfd_out is an open directory (the
  * caller closes it) and last_out the name in it ("." for the root itself).
  * Returns 0; -1 with errno for what Perl would report in $! (ENOENT,
- * ENOTDIR, ELOOP...); -2 when the path leaves the root (error raised). */
+ * ENOTDIR, ELOOP...; ENOENT for an empty path, which names no file,
+ * not the root); -2 when the path leaves the root (error raised). */
 static int resolve(esm_tmpl_env *env, const tnode *n, const char *path, int follow_last,
                    int *dirfd_out, char *last_out)
 {
+    if (!path[0]) {
+        errno = ENOENT;
+        return -1;
+    }
     const char *root = esm_root();
     int stack[PATH_MAX / 2];
     size_t depth = 0;
@@ -382,13 +387,12 @@ static struct tio *bind_new_handle(esm_tmpl_env *env, tnode *n, int want_dir)
 
 /* Opens PATH for open and opendir as a chroot at the root would (see
  * resolve), with FLAGS added to no-follow and close-on-exec. The fd, -1
- * with errno set for $! (an empty PATH is ENOENT), -2 on an error
- * already raised. */
+ * with errno set for $!, -2 on an error already raised. */
 static int open_under_root(esm_tmpl_env *env, tnode *n, const char *path, int flags)
 {
     int dirfd;
     char last[NAME_MAX + 1];
-    int rc = path[0] ? resolve(env, n, path, 1, &dirfd, last) : (errno = ENOENT, -1);
+    int rc = resolve(env, n, path, 1, &dirfd, last);
     if (rc < 0)
         return rc;
     int fd = openat(dirfd, last, flags | O_NOFOLLOW | O_CLOEXEC);

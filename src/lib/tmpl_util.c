@@ -77,7 +77,7 @@ static tsv *load_text(esm_tmpl_env *env, tnode *n, int *empty_list)
     if (!path)
         return NULL;
     tsv *text = NULL;
-    int rc = l && !memchr(path, '\0', l) ? tmpl_io_read_file(env, n, path, 0, &text) : 0;
+    int rc = !memchr(path, '\0', l) ? tmpl_io_read_file(env, n, path, 0, &text) : 0;
     free(path);
     if (rc < 0)
         return NULL;
