@@ -63,7 +63,7 @@ static int args_list(esm_tmpl_env *env, tnode *n, int from, tlist *out)
     return 0;
 }
 
-static tsv *result(int want_list, tlist *out, tsv *v)
+tsv *tmpl_result(int want_list, tlist *out, tsv *v)
 {
     if (want_list && v) {
         tlist_push(out, v);
@@ -1695,11 +1695,11 @@ tsv *tmpl_builtin(esm_tmpl_env *env, tnode *n, int want_list, tlist *out)
         want_list = 0; /* list results need somewhere to go */
     switch (n->op) {
     case B_DEFINED:
-        return result(want_list, out, do_defined(env, n));
+        return tmpl_result(want_list, out, do_defined(env, n));
     case B_EXISTS:
-        return result(want_list, out, do_exists_delete(env, n, 0));
+        return tmpl_result(want_list, out, do_exists_delete(env, n, 0));
     case B_DELETE:
-        return result(want_list, out, do_exists_delete(env, n, 1));
+        return tmpl_result(want_list, out, do_exists_delete(env, n, 1));
     case B_KEYS:
         return do_keys_values(env, n, want_list, out, 0);
     case B_VALUES:
@@ -1745,17 +1745,17 @@ tsv *tmpl_builtin(esm_tmpl_env *env, tnode *n, int want_list, tlist *out)
         return r;
     }
     case B_JOIN:
-        return result(want_list, out, do_join(env, n));
+        return tmpl_result(want_list, out, do_join(env, n));
     case B_SPLIT:
         return do_split(env, n, want_list, out);
     case B_PUSH:
     case B_POP:
     case B_SHIFT:
     case B_UNSHIFT:
-        return result(want_list, out, do_push(env, n, n->op));
+        return tmpl_result(want_list, out, do_push(env, n, n->op));
     case B_SCALAR: {
         tsv *v = tmpl_eval_scalar(env, n->kids[0]);
-        return result(want_list, out, v);
+        return tmpl_result(want_list, out, v);
     }
     case B_LENGTH:
     case B_ABS:
@@ -1765,19 +1765,19 @@ tsv *tmpl_builtin(esm_tmpl_env *env, tnode *n, int want_list, tlist *out)
     case B_ORD:
     case B_CHR:
     case B_SQRT:
-        return result(want_list, out, numeric_fn(env, n, n->op));
+        return tmpl_result(want_list, out, numeric_fn(env, n, n->op));
     case B_LC:
     case B_UC:
     case B_LCFIRST:
     case B_UCFIRST:
-        return result(want_list, out, case_map(env, n, n->op));
+        return tmpl_result(want_list, out, case_map(env, n, n->op));
     case B_QUOTEMETA:
-        return result(want_list, out, quotemeta(env, n));
+        return tmpl_result(want_list, out, quotemeta(env, n));
     case B_SUBSTR:
-        return result(want_list, out, do_substr(env, n));
+        return tmpl_result(want_list, out, do_substr(env, n));
     case B_INDEX:
     case B_RINDEX:
-        return result(want_list, out, do_index(env, n, n->op == B_RINDEX));
+        return tmpl_result(want_list, out, do_index(env, n, n->op == B_RINDEX));
     case B_SPRINTF: {
         tlist items = {0};
         if (args_list(env, n, 0, &items) < 0) {
@@ -1789,14 +1789,14 @@ tsv *tmpl_builtin(esm_tmpl_env *env, tnode *n, int want_list, tlist *out)
         tlist_free(&items);
         tsv *r = rc < 0 ? NULL : tsv_new_str(esm_buf_str(&b), b.len);
         esm_buf_free(&b);
-        return result(want_list, out, r);
+        return tmpl_result(want_list, out, r);
     }
     case B_GREP:
     case B_MAP:
         return do_map_grep(env, n, want_list, out);
     case B_DIE:
     case B_WARN:
-        return result(want_list, out, do_die_warn(env, n, n->op == B_DIE));
+        return tmpl_result(want_list, out, do_die_warn(env, n, n->op == B_DIE));
     case B_OPEN:
     case B_CLOSE:
     case B_EOF:
@@ -1812,7 +1812,7 @@ tsv *tmpl_builtin(esm_tmpl_env *env, tnode *n, int want_list, tlist *out)
         return tmpl_util_builtin(env, n, want_list, out);
     case B_CHOMP:
     case B_CHOP:
-        return result(want_list, out, do_chomp_chop(env, n, n->op == B_CHOP));
+        return tmpl_result(want_list, out, do_chomp_chop(env, n, n->op == B_CHOP));
     case B_UNDEF: {
         if (n->nkids) {
             tnode *e = n->kids[0];
@@ -1834,7 +1834,7 @@ tsv *tmpl_builtin(esm_tmpl_env *env, tnode *n, int want_list, tlist *out)
                 tsv_dec(t);
             }
         }
-        return result(want_list, out, tsv_new());
+        return tmpl_result(want_list, out, tsv_new());
     }
     case B_REF: {
         tsv *v = arg_scalar(env, n, 0);
@@ -1858,7 +1858,7 @@ tsv *tmpl_builtin(esm_tmpl_env *env, tnode *n, int want_list, tlist *out)
             }
         }
         tsv_dec(v);
-        return result(want_list, out, tsv_new_cstr(name));
+        return tmpl_result(want_list, out, tsv_new_cstr(name));
     }
     default:
         return tmpl_die(env, n, "internal error: unknown builtin %d", n->op);

@@ -418,6 +418,9 @@ int tmpl_charge(esm_tmpl_env *env, const tnode *n, long steps);
 int tmpl_charge_bytes(esm_tmpl_env *env, const tnode *n, size_t bytes);
 
 tsv *tmpl_builtin(esm_tmpl_env *env, tnode *n, int want_list, tlist *out);
+/* A builtin's one value v as its caller's context wants it: v itself in
+ * scalar context, pushed on out (and undef returned) in list context. */
+tsv *tmpl_result(int want_list, tlist *out, tsv *v);
 /* Argument i's string (of $_ past the last) as a copy; NULL on an error. */
 char *tmpl_arg_strdup(esm_tmpl_env *env, tnode *n, int i, size_t *len);
 tsv *tmpl_regex_match(esm_tmpl_env *env, tnode *n, int want_list, tlist *out);

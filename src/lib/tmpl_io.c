@@ -753,34 +753,22 @@ static tsv *do_closedir(esm_tmpl_env *env, tnode *n)
 
 tsv *tmpl_io_builtin(esm_tmpl_env *env, tnode *n, int want_list, tlist *out)
 {
-    tsv *r;
     switch (n->op) {
     case B_READLINE:
         return do_readline(env, n, want_list, out);
     case B_READDIR:
         return do_readdir(env, n, want_list, out);
     case B_OPENDIR:
-        r = do_opendir(env, n);
-        break;
+        return tmpl_result(want_list, out, do_opendir(env, n));
     case B_CLOSEDIR:
-        r = do_closedir(env, n);
-        break;
+        return tmpl_result(want_list, out, do_closedir(env, n));
     case B_OPEN:
-        r = do_open(env, n);
-        break;
+        return tmpl_result(want_list, out, do_open(env, n));
     case B_CLOSE:
-        r = do_close(env, n);
-        break;
+        return tmpl_result(want_list, out, do_close(env, n));
     case B_EOF:
-        r = do_eof(env, n);
-        break;
+        return tmpl_result(want_list, out, do_eof(env, n));
     default:
-        r = file_test(env, n);
-        break;
+        return tmpl_result(want_list, out, file_test(env, n));
     }
-    if (r && want_list) {
-        tlist_push(out, r);
-        return tsv_new();
-    }
-    return r;
 }

@@ -93,13 +93,9 @@ tsv *tmpl_util_builtin(esm_tmpl_env *env, tnode *n, int want_list, tlist *out)
     tsv *r = n->op == B_LDAPBASE       ? ldap_base(env, n)
              : n->op == B_LDAPPASSWORD ? ldap_password(env, n)
                                        : load_text(env, n, &empty_list);
-    if (r && want_list && out && empty_list) {
+    if (r && want_list && empty_list) {
         tsv_dec(r);
         return tsv_new();
     }
-    if (r && want_list && out) {
-        tlist_push(out, r);
-        return tsv_new();
-    }
-    return r;
+    return tmpl_result(want_list, out, r);
 }
