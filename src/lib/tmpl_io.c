@@ -125,10 +125,9 @@ static int resolve(esm_tmpl_env *env, const tnode *n, const char *path, int foll
         memcpy(comp, todo + at, len);
         comp[len] = '\0';
         at += len;
-        size_t next = at;
-        while (todo[next] == '/')
-            next++;
-        int is_last = todo[next] == '\0';
+        /* a name with a '/' after it must be a directory, as in POSIX:
+         * it is entered, and the path ends at "." in it */
+        int is_last = todo[at] == '\0';
         if (strcmp(comp, ".") == 0) {
             if (is_last) {
                 strcpy(last_out, ".");
@@ -164,7 +163,7 @@ static int resolve(esm_tmpl_env *env, const tnode *n, const char *path, int foll
             if (target[0] == '/')
                 while (depth > 0)
                     close(stack[depth--]);
-            char *rest = esm_xasprintf("%s/%s", target, todo + at);
+            char *rest = esm_xasprintf("%s%s", target, todo + at);
             free(todo);
             todo = rest;
             at = 0;
