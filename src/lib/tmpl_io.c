@@ -263,15 +263,24 @@ static tsv *file_test(esm_tmpl_env *env, tnode *n)
 
 /* ---- handles ---- */
 
-/* The container of a handle argument: the bareword's slot in the env's
- * table, or the scalar (open(my $fh, ...) declares it). Counted. */
-static tsv *handle_slot(esm_tmpl_env *env, tnode *h, char *name, size_t size)
+/* Where bareword handles live: directory handles are their own namespace
+ * in Perl (DH may be a file and a directory handle at once). */
+static thv **bareword_table(esm_tmpl_env *env, int dir)
+{
+    return dir ? &env->dirhandles : &env->handles;
+}
+
+/* The container of a handle argument: the bareword's slot in its table,
+ * or the scalar (open(my $fh, ...) declares it; it holds a reference for
+ * either kind). Counted. */
+static tsv *handle_slot(esm_tmpl_env *env, tnode *h, int dir, char *name, size_t size)
 {
     if (h->kind == N_STR && (h->flags & F_HANDLE)) {
+        thv **table = bareword_table(env, dir);
         snprintf(name, size, "%s", h->str);
-        if (!env->handles)
-            env->handles = thv_new();
-        return tsv_inc(thv_fetch(env->handles, h->str, h->slen, 1));
+        if (!*table)
+            *table = thv_new();
+        return tsv_inc(thv_fetch(*table, h->str, h->slen, 1));
     }
     tnode *var = (h->kind == N_MY || h->kind == N_OUR) && h->nkids == 1 ? h->kids[0] : h;
     if (var->kind == N_SVAR)
@@ -281,29 +290,15 @@ static tsv *handle_slot(esm_tmpl_env *env, tnode *h, char *name, size_t size)
     return tmpl_lvalue(env, h);
 }
 
-/* The slot of a directory handle argument: bareword directory handles
- * are their own namespace in Perl (DH may be a file and a directory
- * handle at once); a scalar (opendir(my $dh, ...)) holds a reference as
- * for open. Counted. */
-static tsv *dir_slot(esm_tmpl_env *env, tnode *h, char *name, size_t size)
-{
-    if (h->kind == N_STR && (h->flags & F_HANDLE)) {
-        snprintf(name, size, "%s", h->str);
-        if (!env->dirhandles)
-            env->dirhandles = thv_new();
-        return tsv_inc(thv_fetch(env->dirhandles, h->str, h->slen, 1));
-    }
-    return handle_slot(env, h, name, size);
-}
-
-/* The open handle an argument names, or NULL (not an error: Perl reads
- * nothing from an unopened handle). */
-static struct tio *handle_of(esm_tmpl_env *env, tnode *h, int *failed)
+/* The handle object an argument names (a file or a directory one), or
+ * NULL (not an error: Perl reads nothing from an unopened handle). */
+static struct tio *handle_of(esm_tmpl_env *env, tnode *h, int dir, int *failed)
 {
     *failed = 0;
     tsv *v;
     if (h->kind == N_STR && (h->flags & F_HANDLE)) {
-        v = env->handles ? thv_fetch(env->handles, h->str, h->slen, 0) : NULL;
+        thv *table = *bareword_table(env, dir);
+        v = table ? thv_fetch(table, h->str, h->slen, 0) : NULL;
         if (!v)
             return NULL;
         tsv_inc(v);
@@ -332,7 +327,7 @@ static int handle_clash(esm_tmpl_env *env, tnode *n, int want_dir)
     tnode *h = n->kids[0];
     tsv *v = NULL;
     if (h->kind == N_STR && (h->flags & F_HANDLE)) {
-        thv *other = want_dir ? env->handles : env->dirhandles;
+        thv *other = *bareword_table(env, !want_dir);
         v = other ? thv_fetch(other, h->str, h->slen, 0) : NULL;
     } else if (h->kind == N_SVAR) {
         v = tmpl_eval_scalar(env, h);
@@ -364,8 +359,7 @@ static struct tio *bind_new_handle(esm_tmpl_env *env, tnode *n, int want_dir)
     if (handle_clash(env, n, want_dir) < 0)
         return NULL;
     char name[64];
-    tsv *slot = want_dir ? dir_slot(env, n->kids[0], name, sizeof(name))
-                         : handle_slot(env, n->kids[0], name, sizeof(name));
+    tsv *slot = handle_slot(env, n->kids[0], want_dir, name, sizeof(name));
     if (!slot)
         return NULL;
     tobj *o = esm_xcalloc(1, sizeof(*o));
@@ -559,7 +553,7 @@ static tsv *read_record(esm_tmpl_env *env, tnode *n, struct tio *io, int *failed
 static tsv *do_readline(esm_tmpl_env *env, tnode *n, int want_list, tlist *out)
 {
     int failed;
-    struct tio *io = handle_of(env, n->kids[0], &failed);
+    struct tio *io = handle_of(env, n->kids[0], 0, &failed);
     if (failed)
         return NULL;
     if (!io || io->fd < 0)
@@ -586,7 +580,7 @@ static tsv *do_eof(esm_tmpl_env *env, tnode *n)
     struct tio *io = env->last_read;
     if (n->nkids) {
         int failed;
-        io = handle_of(env, n->kids[0], &failed);
+        io = handle_of(env, n->kids[0], 0, &failed);
         if (failed)
             return NULL;
     }
@@ -603,7 +597,7 @@ static tsv *do_eof(esm_tmpl_env *env, tnode *n)
 static tsv *do_close(esm_tmpl_env *env, tnode *n)
 {
     int failed;
-    struct tio *io = handle_of(env, n->kids[0], &failed);
+    struct tio *io = handle_of(env, n->kids[0], 0, &failed);
     if (failed)
         return NULL;
     if (!io || io->fd < 0) {
@@ -669,21 +663,9 @@ int tmpl_io_read_file(esm_tmpl_env *env, tnode *n, const char *path, int first_l
  * an unopened handle give undef/false, as in Perl). */
 static DIR *dir_of(esm_tmpl_env *env, tnode *h, struct tio **io_out, int *failed)
 {
-    *failed = 0;
-    *io_out = NULL;
-    struct tio *io;
-    if (h->kind == N_STR && (h->flags & F_HANDLE)) {
-        tsv *v = env->dirhandles ? thv_fetch(env->dirhandles, h->str, h->slen, 0) : NULL;
-        if (!v || v->t != T_REF || v->rk != RK_IO)
-            return NULL;
-        io = ((tobj *)v->ref)->io;
-    } else {
-        io = handle_of(env, h, failed);
-    }
-    if (!io || !io->dir)
-        return NULL;
-    *io_out = io;
-    return io->dir;
+    struct tio *io = handle_of(env, h, 1, failed);
+    *io_out = io && io->dir ? io : NULL;
+    return *io_out ? io->dir : NULL;
 }
 
 /* opendir(DH, PATH): 1, or undef with $! set. The directory is resolved
