@@ -1444,13 +1444,9 @@ static tsv *do_chomp_chop(esm_tmpl_env *env, tnode *n, int chop)
     if (n->nkids) {
         tnode *e = n->kids[0];
         /* chomp(my @lines = <FH>) chomps the assigned variables */
-        tnode *lhs = e->kind == N_ASSIGN && e->op == 0 ? e->kids[0] : NULL;
+        int list_assign = e->kind == N_ASSIGN && e->op == 0 && tmpl_is_list_lhs(e->kids[0]);
         if (e->kind == N_AVAR || e->kind == N_RV2AV || e->kind == N_LIST || e->kind == N_MY ||
-            e->kind == N_HVAR ||
-            (lhs &&
-             (lhs->kind == N_AVAR || lhs->kind == N_HVAR ||
-              (lhs->kind == N_LIST && (lhs->flags & F_PAREN)) ||
-              (lhs->kind == N_MY && ((lhs->flags & F_PAREN) || lhs->kids[0]->kind != N_SVAR))))) {
+            e->kind == N_HVAR || list_assign) {
             if (tmpl_eval_list(env, e, &targets) < 0) {
                 tlist_free(&targets);
                 return NULL;

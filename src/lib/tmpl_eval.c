@@ -1085,7 +1085,7 @@ static void copy_values(tlist *l)
     }
 }
 
-static int is_list_lhs(const tnode *n)
+int tmpl_is_list_lhs(const tnode *n)
 {
     switch (n->kind) {
     case N_AVAR:
@@ -1305,7 +1305,7 @@ static tsv *assign(esm_tmpl_env *env, tnode *n)
 {
     tnode *lhs = n->kids[0];
     if (n->op == 0) {
-        if (is_list_lhs(lhs)) {
+        if (tmpl_is_list_lhs(lhs)) {
             int64_t c = list_assign(env, n, NULL);
             return c < 0 ? NULL : tsv_new_iv(c);
         }
@@ -1321,7 +1321,7 @@ static tsv *assign(esm_tmpl_env *env, tnode *n)
         tsv_dec(v);
         return dst;
     }
-    if (is_list_lhs(lhs)) {
+    if (tmpl_is_list_lhs(lhs)) {
         if (n->op == OP_REPEAT || lhs->kind == N_AVAR)
             return tmpl_unsupported(env, n, "compound assignment to an array or list");
         return tmpl_unsupported(env, n, "compound assignment to a list");
@@ -2232,7 +2232,7 @@ int tmpl_eval_list(esm_tmpl_env *env, tnode *n, tlist *out)
     case N_RANGE:
         return range_list(env, n, out);
     case N_ASSIGN:
-        if (n->op == 0 && is_list_lhs(n->kids[0])) {
+        if (n->op == 0 && tmpl_is_list_lhs(n->kids[0])) {
             /* ($a, $b) = ... in list context gives the assigned variables */
             tlist tmp = {0};
             int64_t c = list_assign(env, n, NULL);

@@ -406,6 +406,9 @@ tsv *tmpl_run_block(esm_tmpl_env *env, tnode *root);
 tsv *tmpl_eval_scalar(esm_tmpl_env *env, tnode *n);
 int tmpl_eval_list(esm_tmpl_env *env, tnode *n, tlist *out);
 tsv *tmpl_lvalue(esm_tmpl_env *env, tnode *n);
+/* Whether an assignment to n is a list assignment (arrays, hashes,
+ * slices, (LIST), my/local/our of a list or an aggregate). */
+int tmpl_is_list_lhs(const tnode *n);
 tav *tmpl_array_of(esm_tmpl_env *env, tnode *n, int create);
 thv *tmpl_hash_of(esm_tmpl_env *env, tnode *n, int create);
 /* Raises a runtime error located at n (Perl's "... at FILE line N."). */
