@@ -444,6 +444,10 @@ void tmpl_io_last_read(esm_tmpl_env *env, esm_buf *msg);
 /* $! (as Perl prints it) and $. (lines read from the last handle read). */
 tsv *tmpl_io_special(esm_tmpl_env *env, char name);
 void tmpl_io_free(struct tio *io);
+/* Argument i (of $_ past the last) as a file name, copied: "" when it
+ * holds a NUL, which names no file for Perl's file tests and open
+ * (its opendir cuts the name there instead). */
+char *tmpl_io_path_arg(esm_tmpl_env *env, tnode *n, int i);
 /* A regular file under the root: its first line without the newline
  * (undef when the file is empty), or the whole file; 1; 0 when path is
  * not a regular file or cannot be opened ($! set); -1 with the error

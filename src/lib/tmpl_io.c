@@ -202,13 +202,22 @@ static int resolve(esm_tmpl_env *env, const tnode *n, const char *path, int foll
     return 0;
 }
 
+char *tmpl_io_path_arg(esm_tmpl_env *env, tnode *n, int i)
+{
+    size_t len;
+    char *path = tmpl_arg_strdup(env, n, i, &len);
+    if (path && memchr(path, '\0', len))
+        path[0] = '\0'; /* Perl: no such file; resolve says ENOENT for "" */
+    return path;
+}
+
 /* ---- file tests ---- */
 
 /* -X PATH: 1 or "" as Perl gives them, undef (and $!) when the file cannot
  * be examined; -s gives the size (0 for an empty file). */
 static tsv *file_test(esm_tmpl_env *env, tnode *n)
 {
-    char *path = tmpl_arg_strdup(env, n, 0, NULL);
+    char *path = tmpl_io_path_arg(env, n, 0);
     if (!path)
         return NULL;
     int op = (int)n->iv;
@@ -413,7 +422,7 @@ static tsv *do_open(esm_tmpl_env *env, tnode *n)
 {
     if (n->nkids < 2)
         return tmpl_unsupported(env, n, "open without a file name");
-    char *spec = tmpl_arg_strdup(env, n, 1, NULL);
+    char *spec = tmpl_io_path_arg(env, n, 1);
     if (!spec)
         return NULL;
     char *path = NULL;
@@ -427,7 +436,7 @@ static tsv *do_open(esm_tmpl_env *env, tnode *n)
         if (!why && !(ml == 1 && m[0] == '<'))
             why = "open mode other than '<'";
         if (!why)
-            path = tmpl_arg_strdup(env, n, 2, NULL);
+            path = tmpl_io_path_arg(env, n, 2);
     } else {
         /* Perl trims the 2-argument spec and reads a leading '<' */
         char *m = spec + strspn(spec, " \t\n");
@@ -672,7 +681,7 @@ static DIR *dir_of(esm_tmpl_env *env, tnode *h, struct tio **io_out, int *failed
  * under the root as open's files are. */
 static tsv *do_opendir(esm_tmpl_env *env, tnode *n)
 {
-    char *path = tmpl_arg_strdup(env, n, 1, NULL);
+    char *path = tmpl_arg_strdup(env, n, 1, NULL); /* Perl cuts it at a NUL */
     if (!path)
         return NULL;
     struct tio *io = bind_new_handle(env, n, 1);

@@ -72,12 +72,11 @@ static tsv *ldap_password(esm_tmpl_env *env, tnode *n)
  * empty list (*empty_list set). */
 static tsv *load_text(esm_tmpl_env *env, tnode *n, int *empty_list)
 {
-    size_t l;
-    char *path = tmpl_arg_strdup(env, n, 0, &l);
+    char *path = tmpl_io_path_arg(env, n, 0);
     if (!path)
         return NULL;
     tsv *text = NULL;
-    int rc = !memchr(path, '\0', l) ? tmpl_io_read_file(env, n, path, 0, &text) : 0;
+    int rc = tmpl_io_read_file(env, n, path, 0, &text);
     free(path);
     if (rc < 0)
         return NULL;
